@@ -1,0 +1,173 @@
+package io.qilin.worker;
+
+import com.sun.net.httpserver.HttpHandler;
+import io.qilin.worker.internal.LogFiles;
+import io.qilin.worker.internal.ParentWatch;
+import io.qilin.worker.internal.Scoreboard;
+import io.qilin.worker.internal.ThreadDumps;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * The base of every worker process, carrying Gunicorn's worker lifecycle. A kind implements
+ * {@link #run()} and little else:
+ * <ol>
+ *   <li>{@link #initProcess()}: signal handlers, the parent-death watch, the application, then
+ *       {@link #run()};</li>
+ *   <li>{@link #run()}: the kind's loop. It calls {@link #notifyAlive()} from the thread that must not
+ *       hang, returns once {@link #isAlive()} turns false and in-flight requests are done;</li>
+ *   <li>TERM calls {@link #handleExit()} (graceful), INT {@link #handleQuit()} (quick), ABRT
+ *       {@link #handleAbort()} (thread dump, exit 1), USR1 {@link #handleReopen()}.</li>
+ * </ol>
+ * QUIT stays the JVM's own thread dump: HotSpot reserves it.
+ */
+public abstract class Worker {
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    private static final long PARENT_CHECK_NANOS = 1_000_000_000L;
+
+    protected final WorkerContext context;
+    private volatile boolean alive = true;
+    private volatile boolean booted;
+    private volatile long lastParentCheck = System.nanoTime();
+    private final AtomicLong served = new AtomicLong();
+    private ParentWatch parentWatch;
+    private Object app;
+
+    protected Worker(WorkerContext context) {
+        this.context = context;
+    }
+
+    /** Signals, parent watch, application, then {@link #run()}. Called once, by {@code WorkerMain}. */
+    public final void initProcess() throws Exception {
+        context.pid(ProcessHandle.current().pid());
+        if (context.fromMaster()) {
+            installSignalHandlers();
+        }
+        parentWatch = new ParentWatch(context.config().masterPid(), this::parentGone);
+        if (context.config().parentWatchFd() >= 0) {
+            parentWatch.watchPipe(context.config().parentWatchFd());
+        }
+        app = AppLoader.load(context.config().app(), context.appLoader(), appTypes());
+        notifyAlive();
+        booted = true;
+        context.state(Scoreboard.State.READY);
+        log.debug("worker ready: {} serving {}", getClass().getSimpleName(), context.config().app());
+        run();
+    }
+
+    /** The kind's loop; returns when the worker should exit with code 0. */
+    protected abstract void run() throws Exception;
+
+    /**
+     * The application types this kind serves. The portable JDK {@link HttpHandler} by default; a kind
+     * that serves its server's native handler adds that type.
+     */
+    protected List<Class<?>> appTypes() {
+        return List.of(HttpHandler.class);
+    }
+
+    /** The loaded application, an instance of one of {@link #appTypes()}. */
+    protected final Object app() {
+        return app;
+    }
+
+    /** False once the worker has been asked to stop (TERM, INT, max-requests, master gone). */
+    public final boolean isAlive() {
+        return alive;
+    }
+
+    /** True once the application is loaded and the worker is about to serve. */
+    public final boolean isBooted() {
+        return booted;
+    }
+
+    /** Asks the loop to stop after the requests in flight; kinds that block override to wake up (call super). */
+    protected void stopAccepting() {
+        alive = false;
+        context.state(Scoreboard.State.DRAINING);
+    }
+
+    /**
+     * Graceful stop from inside the process, as TERM does; for workers run in-process (tests,
+     * embedding), where no signal handlers are installed.
+     */
+    public final void stop() {
+        handleExit();
+    }
+
+    /** TERM: graceful stop. Stops accepting and lets {@link #run()} return when requests are done. */
+    protected void handleExit() {
+        log.info("Worker exiting gracefully (pid: {})", ProcessHandle.current().pid());
+        stopAccepting();
+    }
+
+    /** INT: quick stop. Exits at once; requests in flight are cut. */
+    protected void handleQuit() {
+        log.info("Worker exiting quickly (pid: {})", ProcessHandle.current().pid());
+        alive = false;
+        Runtime.getRuntime().halt(ExitCodes.OK);
+    }
+
+    /** ABRT, sent by the master on timeout: a full thread dump to the log, then exit 1. */
+    protected void handleAbort() {
+        log.error("Worker aborted by the master after a timeout (pid: {}); thread dump follows\n{}",
+                ProcessHandle.current().pid(), ThreadDumps.dump());
+        Runtime.getRuntime().halt(ExitCodes.ABORTED);
+    }
+
+    /** USR1: reopen the log files. */
+    protected void handleReopen() {
+        List<String> files = LogFiles.reopen();
+        log.info("Reopened log files {}", files);
+    }
+
+    /**
+     * The heartbeat. Call it from the thread whose hanging should get this worker aborted, at least
+     * every {@code timeout / 2} seconds. Also checks, about once a second, that the master still lives.
+     */
+    public final void notifyAlive() {
+        context.beat();
+        long now = System.nanoTime();
+        if (now - lastParentCheck > PARENT_CHECK_NANOS) {
+            lastParentCheck = now;
+            if (parentWatch != null && !parentWatch.parentAlive()) {
+                parentGone("the parent process changed from the master (pid " + context.config().masterPid() + ")");
+            }
+        }
+    }
+
+    /**
+     * Call when a request starts: records it in the scoreboard and counts it against
+     * {@code --max-requests}; when this is the last one the worker will serve, {@link #isAlive()} turns
+     * false and the kind should close the connection after the response.
+     */
+    protected final void requestStarted(String requestLine) {
+        context.requestStarted(requestLine);
+        long max = context.config().maxRequests();
+        if (max > 0 && served.incrementAndGet() >= max && alive) {
+            log.info("Autorestarting worker after current request ({} requests).", max);
+            stopAccepting();
+        }
+    }
+
+    /** Call when a request's response is complete (or has failed). */
+    protected final void requestFinished() {
+        context.requestFinished();
+    }
+
+    private void parentGone(String reason) {
+        log.info("Parent changed, shutting down: {}", reason);
+        Runtime.getRuntime().halt(ExitCodes.OK);
+    }
+
+    private void installSignalHandlers() {
+        Signal.handle(new Signal("TERM"), s -> handleExit());
+        Signal.handle(new Signal("INT"), s -> handleQuit());
+        Signal.handle(new Signal("ABRT"), s -> handleAbort());
+        Signal.handle(new Signal("USR1"), s -> handleReopen());
+        Signal.handle(new Signal("WINCH"), s -> log.debug("SIGWINCH ignored"));
+    }
+}

@@ -1,0 +1,194 @@
+package io.qilin.worker;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The settings the master hands a worker process, carried in {@code QILIN_*} environment variables.
+ * The master builds one with {@link #builder()}; the worker reads it back with {@link #fromEnv(Map)}.
+ * Each accessor names its variable; an absent value takes Gunicorn's default.
+ */
+public final class WorkerConfig {
+    static final String PREFIX = "QILIN_";
+
+    private final Map<String, String> values;
+
+    private WorkerConfig(Map<String, String> values) {
+        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+
+    /** The application spec: {@code com.example.Hello} or {@code com.example.App::handler}. */
+    public String app() {
+        return get("APP", "");
+    }
+
+    /** The worker kind: a name such as {@code sync}, or a {@link WorkerKind} class name. */
+    public String workerClass() {
+        return get("WORKER_CLASS", "sync");
+    }
+
+    /** Seconds a worker may go without a heartbeat before the master aborts it; 0 disables. */
+    public int timeout() {
+        return getInt("TIMEOUT", 30);
+    }
+
+    /** Seconds a worker has to finish its requests after TERM. */
+    public int gracefulTimeout() {
+        return getInt("GRACEFUL_TIMEOUT", 30);
+    }
+
+    /** Requests after which this worker exits to be replaced (jitter already applied); 0 = never. */
+    public long maxRequests() {
+        return getLong("MAX_REQUESTS", 0);
+    }
+
+    /** Task threads (gthread) or event loops (vertx) per worker; 0 lets the kind choose. */
+    public int threads() {
+        return getInt("THREADS", 1);
+    }
+
+    /** The most simultaneous connections a worker keeps. */
+    public int workerConnections() {
+        return getInt("WORKER_CONNECTIONS", 1000);
+    }
+
+    /** Seconds an idle keep-alive connection is kept; 0 disables keep-alive. */
+    public int keepAlive() {
+        return getInt("KEEP_ALIVE", 2);
+    }
+
+    /** The longest request line accepted, in bytes (Gunicorn: 4094, 0 = unlimited up to 8190). */
+    public int limitRequestLine() {
+        return getInt("LIMIT_REQUEST_LINE", 4094);
+    }
+
+    /** The most header fields a request may carry (Gunicorn: 100). */
+    public int limitRequestFields() {
+        return getInt("LIMIT_REQUEST_FIELDS", 100);
+    }
+
+    /** The longest header field, name and value, in bytes (Gunicorn: 8190). */
+    public int limitRequestFieldSize() {
+        return getInt("LIMIT_REQUEST_FIELD_SIZE", 8190);
+    }
+
+    /** The pid of the master that started this worker. */
+    public long masterPid() {
+        return getLong("MASTER_PID", 0);
+    }
+
+    /** Which reload generation this worker belongs to (1 for the first). */
+    public int generation() {
+        return getInt("GENERATION", 1);
+    }
+
+    /** The scoreboard file shared with the master, or empty when there is none (tests). */
+    public String scoreboard() {
+        return get("SCOREBOARD", "");
+    }
+
+    /** This worker's slot in the scoreboard. */
+    public int slot() {
+        return getInt("SLOT", 0);
+    }
+
+    /** The fd whose EOF means the master is gone, or -1. */
+    public int parentWatchFd() {
+        return getInt("PARENT_FD", -1);
+    }
+
+    /** The inherited listeners, fds from 3 in order. */
+    public List<ListenerSpec> listeners() {
+        String spec = get("LISTENERS", "");
+        List<ListenerSpec> out = new ArrayList<>();
+        if (!spec.isEmpty()) {
+            for (String one : spec.split("\\|")) {
+                out.add(ListenerSpec.parse(one));
+            }
+        }
+        return out;
+    }
+
+    /** Any other setting by its variable name without the prefix, for kinds that add their own. */
+    public String get(String name, String fallback) {
+        String v = values.get(name);
+        return v == null || v.isEmpty() ? fallback : v;
+    }
+
+    public int getInt(String name, int fallback) {
+        return (int) getLong(name, fallback);
+    }
+
+    public long getLong(String name, long fallback) {
+        String v = get(name, null);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(PREFIX + name + " is not a number: " + v, e);
+        }
+    }
+
+    /** The environment variables carrying this configuration. */
+    public Map<String, String> toEnv() {
+        Map<String, String> env = new LinkedHashMap<>();
+        values.forEach((k, v) -> env.put(PREFIX + k, v));
+        return env;
+    }
+
+    /** Reads the {@code QILIN_*} variables of an environment. */
+    public static WorkerConfig fromEnv(Map<String, String> env) {
+        Map<String, String> values = new LinkedHashMap<>();
+        env.forEach((k, v) -> {
+            if (k.startsWith(PREFIX)) {
+                values.put(k.substring(PREFIX.length()), v);
+            }
+        });
+        return new WorkerConfig(values);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A copy of this configuration with some values replaced. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.values.putAll(values);
+        return b;
+    }
+
+    /** Builds a configuration; the names are those of the accessors, upper case with underscores. */
+    public static final class Builder {
+        private final Map<String, String> values = new LinkedHashMap<>();
+
+        public Builder set(String name, Object value) {
+            if (value == null) {
+                values.remove(name);
+            } else {
+                values.put(name, String.valueOf(value));
+            }
+            return this;
+        }
+
+        public Builder listeners(List<ListenerSpec> listeners) {
+            StringBuilder sb = new StringBuilder();
+            for (ListenerSpec l : listeners) {
+                if (sb.length() > 0) {
+                    sb.append('|');
+                }
+                sb.append(l.format());
+            }
+            return set("LISTENERS", sb.toString());
+        }
+
+        public WorkerConfig build() {
+            return new WorkerConfig(values);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.qilin.worker.internal;
+
+import java.lang.management.LockInfo;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MonitorInfo;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.time.Instant;
+
+/** A full thread dump in jstack's layout; {@link ThreadInfo#toString()} cuts stacks at 8 frames. */
+public final class ThreadDumps {
+    private ThreadDumps() {
+    }
+
+    public static String dump() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        StringBuilder sb = new StringBuilder();
+        sb.append("Full thread dump of pid ").append(ProcessHandle.current().pid())
+                .append(" at ").append(Instant.now()).append(":\n");
+        for (ThreadInfo ti : mx.dumpAllThreads(mx.isObjectMonitorUsageSupported(), mx.isSynchronizerUsageSupported())) {
+            append(sb, ti);
+        }
+        long[] deadlocked = mx.findDeadlockedThreads();
+        if (deadlocked != null) {
+            sb.append("Deadlocked threads: ").append(java.util.Arrays.toString(deadlocked)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static void append(StringBuilder sb, ThreadInfo ti) {
+        sb.append('"').append(ti.getThreadName()).append('"').append(" #").append(ti.getThreadId());
+        if (ti.isDaemon()) {
+            sb.append(" daemon");
+        }
+        sb.append(" prio=").append(ti.getPriority()).append('\n');
+        sb.append("   java.lang.Thread.State: ").append(ti.getThreadState());
+        if (ti.getLockName() != null) {
+            sb.append(" on ").append(ti.getLockName());
+        }
+        if (ti.getLockOwnerName() != null) {
+            sb.append(" owned by \"").append(ti.getLockOwnerName()).append("\" #").append(ti.getLockOwnerId());
+        }
+        sb.append('\n');
+        StackTraceElement[] stack = ti.getStackTrace();
+        MonitorInfo[] monitors = ti.getLockedMonitors();
+        for (int i = 0; i < stack.length; i++) {
+            sb.append("\tat ").append(stack[i]).append('\n');
+            for (MonitorInfo mi : monitors) {
+                if (mi.getLockedStackDepth() == i) {
+                    sb.append("\t- locked ").append(mi).append('\n');
+                }
+            }
+        }
+        LockInfo[] syncs = ti.getLockedSynchronizers();
+        if (syncs.length > 0) {
+            sb.append("\n   Locked ownable synchronizers:\n");
+            for (LockInfo li : syncs) {
+                sb.append("\t- ").append(li).append('\n');
+            }
+        }
+        sb.append('\n');
+    }
+}
