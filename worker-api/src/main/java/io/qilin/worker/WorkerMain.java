@@ -1,5 +1,6 @@
 package io.qilin.worker;
 
+import io.qilin.worker.internal.LogLevels;
 import io.qilin.worker.internal.WorkerKinds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,7 @@ public final class WorkerMain {
         System.setProperty("qilin.pid", Long.toString(ProcessHandle.current().pid()));
         System.setProperty("qilin.role", "worker");
         WorkerConfig config = WorkerConfig.fromEnv(System.getenv());
+        LogLevels.apply(config.get("LOG_LEVEL", "info"));
         Logger log = LoggerFactory.getLogger(WorkerMain.class);
         long pid = ProcessHandle.current().pid();
         log.info("Booting worker with pid: {}", pid);

@@ -1,0 +1,531 @@
+package io.qilin.arbiter;
+
+import io.qilin.arbiter.listen.BoundListener;
+import io.qilin.arbiter.listen.Listeners;
+import io.qilin.arbiter.pidfile.Pidfile;
+import io.qilin.arbiter.spawn.Processes;
+import io.qilin.arbiter.spawn.Signals;
+import io.qilin.worker.ExitCodes;
+import io.qilin.worker.internal.LogFiles;
+import io.qilin.worker.internal.Scoreboard;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * The master: keeps {@code workers} worker JVMs alive on the shared listeners and acts on signals.
+ * Read {@link #run()} first; it is the whole story. Only the loop thread touches the worker table;
+ * signal handlers just queue the signal.
+ */
+final class Arbiter {
+    private static final Logger log = LoggerFactory.getLogger(Arbiter.class);
+
+    /** The longest the loop sleeps; shorter while workers boot, so readiness is seen quickly. */
+    private static final long IDLE_WAIT_MILLIS = 1000;
+    private static final long BUSY_WAIT_MILLIS = 100;
+    private static final int SCOREBOARD_SLOTS = 1024;
+    private static final long BACKOFF_CAP_MILLIS = 30_000;
+
+    private final Supplier<Settings> settingsSource;
+    private final String version;
+    private final long pid = ProcessHandle.current().pid();
+    private final BlockingQueue<Sig> signals = new LinkedBlockingQueue<>();
+    private final Map<Long, WorkerProcess> workers = new LinkedHashMap<>();
+    private final BitSet usedSlots = new BitSet();
+
+    private Settings settings;
+    private List<BoundListener> listeners = List.of();
+    private Pidfile pidfile;
+    private Path scoreboardPath;
+    private Scoreboard scoreboard;
+    private WorkerLauncher launcher;
+    private int numWorkers;
+    private int lastAge;
+    private int generation = 1;
+    /** The newest generation that was fully up; a failed reload falls back to it. */
+    private int stableGeneration = 1;
+    private Settings stableSettings;
+    private boolean everReady;
+    private boolean stopping;
+    private int bootFailures;
+    private long nextSpawnAt;
+
+    Arbiter(Settings settings, Supplier<Settings> settingsSource, String version) {
+        this.settings = settings;
+        this.stableSettings = settings;
+        this.settingsSource = settingsSource;
+        this.version = version;
+        this.numWorkers = settings.workers;
+    }
+
+    /** Runs until stopped; returns the master's exit code. */
+    int run() {
+        try {
+            start();
+            manageWorkers();
+            while (true) {
+                for (Sig sig : waitForSignals()) {
+                    if (sig != Sig.CHLD) {
+                        log.info("Handling signal: {}", sig.lower());
+                    }
+                    switch (sig) {
+                        case HUP:
+                            reload();
+                            break;
+                        case TERM:
+                            throw new Halt(null, ExitCodes.OK, true);
+                        case INT:
+                            throw new Halt(null, ExitCodes.OK, false);
+                        case TTIN:
+                            setNumWorkers(numWorkers + 1);
+                            break;
+                        case TTOU:
+                            if (numWorkers > 1) {
+                                setNumWorkers(numWorkers - 1);
+                            }
+                            break;
+                        case USR1:
+                            reopenLogs();
+                            break;
+                        case USR2:
+                            log.warn("USR2 (upgrade the master) is not supported yet; ignored");
+                            break;
+                        case WINCH:
+                            log.debug("SIGWINCH ignored. Not daemonized");
+                            break;
+                        case CHLD:
+                            break;
+                    }
+                }
+                reapWorkers();
+                noteReadiness();
+                murderWorkers();
+                manageWorkers();
+            }
+        } catch (Halt h) {
+            return halt(h.reason, h.status, h.graceful);
+        } catch (StartupError e) {
+            log.error("{}", e.getMessage());
+            cleanUp();
+            return 1;
+        } catch (RuntimeException e) {
+            log.error("Unhandled exception in main loop", e);
+            stop(false);
+            cleanUp();
+            return 255;
+        }
+    }
+
+    private void start() {
+        log.info("Starting qilin {}", version);
+        warnIgnoredSignals();
+        if (settings.pidfile != null) {
+            try {
+                pidfile = Pidfile.create(settings.pidfile, pid);
+            } catch (IOException e) {
+                throw new StartupError(e.getMessage());
+            }
+        }
+        for (Sig s : Sig.values()) {
+            Signal.handle(new Signal(s.name()), x -> signals.offer(s));
+        }
+        try {
+            listeners = Listeners.bind(settings.bindAddresses(), settings.backlog);
+        } catch (IOException e) {
+            throw new StartupError(e.getMessage());
+        }
+        log.info("Listening at: {} ({})", listeners.stream().map(Object::toString).collect(Collectors.joining(",")), pid);
+        log.info("Using worker: {}", settings.workerClass);
+        try {
+            scoreboardPath = settings.workerTmpDirOrDefault().resolve("qilin-" + pid + ".scoreboard");
+            scoreboard = Scoreboard.create(scoreboardPath, SCOREBOARD_SLOTS);
+        } catch (IOException e) {
+            throw new StartupError("cannot create the scoreboard in " + settings.workerTmpDirOrDefault() + ": " + e.getMessage());
+        }
+        int[] pipe = Processes.parentWatchPipe();
+        launcher = new WorkerLauncher(pid, pipe[0], scoreboardPath);
+    }
+
+    private List<Sig> waitForSignals() {
+        List<Sig> out = new ArrayList<>();
+        boolean busy = workers.values().stream().anyMatch(w -> !w.ready) || generation != stableGeneration;
+        try {
+            Sig first = signals.poll(busy ? BUSY_WAIT_MILLIS : IDLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            if (first != null) {
+                out.add(first);
+                signals.drainTo(out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Halt("interrupted", ExitCodes.OK, true);
+        }
+        return out;
+    }
+
+    /** HUP: re-read the settings and start a new generation; old workers leave as new ones become ready. */
+    private void reload() {
+        Settings fresh;
+        try {
+            fresh = settingsSource.get();
+        } catch (RuntimeException e) {
+            log.error("Reload failed: {}; the running workers keep serving", e.getMessage());
+            return;
+        }
+        settings = fresh;
+        numWorkers = fresh.workers;
+        generation++;
+        log.info("Hang up: Master; starting generation {} ({} workers)", generation, numWorkers);
+    }
+
+    /** A new generation could not boot: stop it and go back to the last one that was fully up. */
+    private void rollBack(String why) {
+        int failed = generation;
+        generation = stableGeneration;
+        settings = stableSettings;
+        numWorkers = settings.workers;
+        log.error("Reload failed: generation {} {}; generation {} keeps serving", failed, why, generation);
+        for (WorkerProcess w : workers.values()) {
+            if (w.generation > generation) {
+                retire(w);
+            }
+        }
+    }
+
+    private void setNumWorkers(int n) {
+        log.info("Number of workers: {} -> {}", numWorkers, n);
+        numWorkers = n;
+    }
+
+    private void reopenLogs() {
+        LogFiles.reopen();
+        killWorkers(Signals.USR1);
+    }
+
+    /** Collects every exited child, says why it died, and decides whether that stops the master. */
+    private void reapWorkers() {
+        Processes.Exit exit;
+        while ((exit = Processes.reapOne()) != null) {
+            WorkerProcess w = workers.remove((long) exit.pid);
+            if (w == null) {
+                log.debug("Reaped unknown child process (pid:{}, {})", exit.pid, exit);
+                continue;
+            }
+            freeSlot(w);
+            if (exit.signalled()) {
+                if (exit.signal() == Signals.KILL) {
+                    log.error("Worker (pid:{}) was sent SIGKILL! Perhaps out of memory?", w.pid);
+                } else if (exit.signal() == Signals.TERM) {
+                    log.info("Worker (pid:{}) was sent SIGTERM!", w.pid);
+                } else {
+                    log.warn("Worker (pid:{}) was sent {}!", w.pid, Signals.name(exit.signal()));
+                }
+            } else if (exit.code() != 0) {
+                log.error("Worker (pid:{}) exited with code {}.", w.pid, exit.code());
+            } else {
+                log.debug("Worker (pid:{}) exited normally", w.pid);
+            }
+            if (stopping) {
+                continue;
+            }
+            boolean bootFailure = !w.ready && (w.bootTimedOut || (!exit.signalled()
+                    && (exit.code() == ExitCodes.WORKER_BOOT_ERROR || exit.code() == ExitCodes.APP_LOAD_ERROR)));
+            if (bootFailure) {
+                workerFailedToBoot(w, exit);
+            }
+        }
+    }
+
+    private void workerFailedToBoot(WorkerProcess w, Processes.Exit exit) {
+        String what = w.bootTimedOut ? "Worker failed to boot in time." : exit.code() == ExitCodes.APP_LOAD_ERROR
+                ? "App failed to load." : "Worker failed to boot.";
+        int status = exit.code() == ExitCodes.APP_LOAD_ERROR ? ExitCodes.APP_LOAD_ERROR : ExitCodes.WORKER_BOOT_ERROR;
+        if (!everReady) {
+            throw new Halt(what, status, true);
+        }
+        if (w.generation == generation && generation != stableGeneration) {
+            rollBack("could not boot (" + what + ")");
+            return;
+        }
+        bootFailures++;
+        long delay = Math.min(BACKOFF_CAP_MILLIS, 500L << Math.min(bootFailures - 1, 16));
+        nextSpawnAt = System.nanoTime() + delay * 1_000_000L;
+        log.error("{} Retrying in {} s (failure {} in a row).", what, delay / 1000.0, bootFailures);
+    }
+
+    /** Notes workers that have become ready; a generation is stable once it is fully up and alone. */
+    private void noteReadiness() {
+        for (WorkerProcess w : workers.values()) {
+            if (!w.ready && scoreboard.slot(w.slot).state() == Scoreboard.State.READY) {
+                w.ready = true;
+                w.lastBeatAt = System.nanoTime();
+                everReady = true;
+                bootFailures = 0;
+                log.debug("Worker (pid:{}) is ready", w.pid);
+            }
+        }
+        if (generation != stableGeneration) {
+            long readyNew = workers.values().stream().filter(w -> w.generation == generation && w.ready).count();
+            boolean oldLeft = workers.values().stream().anyMatch(w -> w.generation != generation);
+            if (readyNew >= numWorkers && !oldLeft) {
+                stableGeneration = generation;
+                stableSettings = settings;
+                log.info("Reload complete: generation {} is serving ({} workers)", generation, readyNew);
+            }
+        }
+    }
+
+    /**
+     * Timeouts. A ready worker whose heartbeat has not moved for {@code --timeout} seconds gets ABRT
+     * (it writes a thread dump and exits 1); one still there a second later gets KILL. A worker not
+     * ready within {@code --boot-timeout} is killed.
+     */
+    private void murderWorkers() {
+        long now = System.nanoTime();
+        for (WorkerProcess w : workers.values()) {
+            Scoreboard.Slot slot = scoreboard.slot(w.slot);
+            if (!w.ready) {
+                if (!w.bootTimedOut && now - w.spawnedAt > TimeUnit.SECONDS.toNanos(settings.bootTimeout)) {
+                    log.error("Worker (pid:{}) was not ready after {} s (--boot-timeout); killing it", w.pid,
+                            settings.bootTimeout);
+                    w.bootTimedOut = true;
+                    Processes.kill(w.pid, Signals.KILL);
+                }
+                continue;
+            }
+            long beats = slot.beats();
+            if (beats != w.lastBeats) {
+                w.lastBeats = beats;
+                w.lastBeatAt = now;
+                continue;
+            }
+            if (settings.timeout <= 0) {
+                continue;
+            }
+            long silentNanos = now - w.lastBeatAt;
+            if (silentNanos <= TimeUnit.SECONDS.toNanos(settings.timeout)) {
+                continue;
+            }
+            if (!w.aborted) {
+                // it-tests match this line
+                log.error("WORKER TIMEOUT (pid:{}): no heartbeat for {} s (--timeout {}); sending SIGABRT",
+                        w.pid, TimeUnit.NANOSECONDS.toSeconds(silentNanos), settings.timeout);
+                w.aborted = true;
+                w.lastBeatAt = now - TimeUnit.SECONDS.toNanos(settings.timeout); // KILL one second from now
+                Processes.kill(w.pid, Signals.ABRT);
+            } else if (silentNanos > TimeUnit.SECONDS.toNanos(settings.timeout) + TimeUnit.SECONDS.toNanos(1)) {
+                log.error("Worker (pid:{}) did not exit after SIGABRT; sending SIGKILL", w.pid);
+                Processes.kill(w.pid, Signals.KILL);
+            }
+        }
+    }
+
+    /**
+     * Keeps {@code numWorkers} workers of the current generation: spawns the missing ones, retires
+     * the oldest extra ones, and retires one worker of an older generation for each new one ready.
+     */
+    private void manageWorkers() {
+        if (stopping) {
+            return;
+        }
+        List<WorkerProcess> current = active(w -> w.generation == generation);
+        if (current.size() < numWorkers && System.nanoTime() - nextSpawnAt >= 0) {
+            spawnWorkers(numWorkers - current.size());
+        }
+        for (int i = 0; i < current.size() - numWorkers; i++) {
+            retire(current.get(i));
+        }
+        long readyCurrent = current.stream().filter(w -> w.ready).count();
+        List<WorkerProcess> old = active(w -> w.generation != generation);
+        long keepOld = Math.max(0, numWorkers - readyCurrent);
+        for (int i = 0; i < old.size() - keepOld; i++) {
+            retire(old.get(i));
+        }
+    }
+
+    /** Workers not yet told to leave, oldest first. */
+    private List<WorkerProcess> active(java.util.function.Predicate<WorkerProcess> filter) {
+        return workers.values().stream().filter(w -> !w.retiring).filter(filter)
+                .sorted(Comparator.comparingInt(w -> w.age)).collect(Collectors.toList());
+    }
+
+    private void retire(WorkerProcess w) {
+        w.retiring = true;
+        log.debug("Retiring worker (pid:{}, generation {})", w.pid, w.generation);
+        Processes.kill(w.pid, Signals.TERM);
+    }
+
+    private void spawnWorkers(int count) {
+        for (int i = 0; i < count; i++) {
+            spawnWorker();
+        }
+    }
+
+    private void spawnWorker() {
+        int slot = usedSlots.nextClearBit(0);
+        if (slot >= SCOREBOARD_SLOTS) {
+            log.error("Cannot start more than {} workers", SCOREBOARD_SLOTS);
+            return;
+        }
+        scoreboard.slot(slot).reset(generation);
+        long maxRequests = settings.maxRequests <= 0 ? 0
+                : settings.maxRequests + ThreadLocalRandom.current().nextLong(settings.maxRequestsJitter + 1);
+        try {
+            long workerPid = launcher.spawn(settings, listeners, generation, slot, maxRequests);
+            usedSlots.set(slot);
+            lastAge++;
+            workers.put(workerPid, new WorkerProcess(workerPid, lastAge, generation, slot, System.nanoTime()));
+            log.debug("Spawned worker (pid:{}, generation {}, slot {})", workerPid, generation, slot);
+        } catch (IOException e) {
+            if (!everReady) {
+                throw new StartupError("cannot start a worker: " + e.getMessage());
+            }
+            log.error("Cannot start a worker: {}", e.getMessage());
+            nextSpawnAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        }
+    }
+
+    private void freeSlot(WorkerProcess w) {
+        scoreboard.slot(w.slot).free();
+        usedSlots.clear(w.slot);
+    }
+
+    private void killWorkers(int signal) {
+        for (WorkerProcess w : workers.values()) {
+            Processes.kill(w.pid, signal);
+        }
+    }
+
+    /**
+     * Stops every worker. Graceful: close the listeners, TERM, wait up to {@code --graceful-timeout}
+     * (an INT meanwhile makes it quick); quick: INT and the same wait. KILL whatever is left.
+     */
+    private void stop(boolean graceful) {
+        stopping = true;
+        listeners.forEach(l -> l.close(true));
+        listeners = List.of();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.gracefulTimeout);
+        killWorkers(graceful ? Signals.TERM : Signals.INT);
+        while (!workers.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                Sig sig = signals.poll(BUSY_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                if (graceful && sig == Sig.INT) {
+                    log.info("Quick shutdown requested");
+                    graceful = false;
+                    killWorkers(Signals.INT);
+                    deadline = Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            reapWorkers();
+        }
+        if (!workers.isEmpty()) {
+            log.warn("Killing {} worker(s) still running after {} s: {}", workers.size(), settings.gracefulTimeout,
+                    workers.keySet());
+            killWorkers(Signals.KILL);
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!workers.isEmpty() && System.nanoTime() - until < 0) {
+                reapWorkers();
+                sleep(20);
+            }
+        }
+    }
+
+    private int halt(String reason, int status, boolean graceful) {
+        stop(graceful);
+        log.info("Shutting down: Master");
+        if (reason != null) {
+            if (status != 0) {
+                log.error("Reason: {}", reason);
+            } else {
+                log.info("Reason: {}", reason);
+            }
+        }
+        cleanUp();
+        return status;
+    }
+
+    private void cleanUp() {
+        listeners.forEach(l -> l.close(true));
+        if (pidfile != null) {
+            pidfile.unlink();
+        }
+        if (scoreboardPath != null) {
+            try {
+                scoreboard.close();
+                Files.deleteIfExists(scoreboardPath);
+            } catch (IOException ignored) {
+                // a stale scoreboard in /dev/shm is harmless
+            }
+        }
+    }
+
+    /** A signal ignored when the JVM started cannot be handled: say so, and how to avoid it. */
+    private void warnIgnoredSignals() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    long mask = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+                    for (Sig s : Sig.values()) {
+                        int n = Signals.number(s.name());
+                        if (n > 0 && (mask & (1L << (n - 1))) != 0) {
+                            log.warn("SIG{} was ignored when qilin started (nohup, or a background job of a script), "
+                                    + "so the master cannot handle it; start qilin with bin/qilin, or through "
+                                    + "'env --default-signal'", s.name());
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("cannot read /proc/self/status: {}", e.toString());
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Leaves the loop: stop the workers, then exit with {@code status}. */
+    private static final class Halt extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final String reason;
+        final int status;
+        final boolean graceful;
+
+        Halt(String reason, int status, boolean graceful) {
+            super(reason, null, false, false);
+            this.reason = reason;
+            this.status = status;
+            this.graceful = graceful;
+        }
+    }
+
+    /** The master cannot start: one line for the user, exit 1. */
+    static final class StartupError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StartupError(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

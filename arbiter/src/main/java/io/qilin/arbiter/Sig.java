@@ -1,0 +1,13 @@
+package io.qilin.arbiter;
+
+import java.util.Locale;
+
+/** The signals the master handles. Handlers only queue them; the loop acts on them in order. */
+enum Sig {
+    HUP, INT, TERM, TTIN, TTOU, USR1, USR2, WINCH, CHLD;
+
+    /** Lower case, as Gunicorn's "Handling signal: hup". */
+    String lower() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,2 @@
+/** The pidfile, with Gunicorn's rules. */
+package io.qilin.arbiter.pidfile;

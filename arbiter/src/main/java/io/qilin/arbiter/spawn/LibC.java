@@ -1,0 +1,72 @@
+package io.qilin.arbiter.spawn;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.byref.IntByReference;
+
+/**
+ * The few libc calls the master needs, bound with jnr-ffi. jnr-posix's own posix_spawnp cannot set
+ * POSIX_SPAWN_SETSIGDEF ("sigdefault not yet supported"), which a worker needs when the master was
+ * started with signals ignored, so spawning is bound here directly.
+ */
+public interface LibC {
+    LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");
+
+    short POSIX_SPAWN_SETSIGDEF = 0x04;
+    short POSIX_SPAWN_SETSIGMASK = 0x08;
+    /** Generous upper bounds of glibc's opaque types (336, 80 and 128 bytes on x86_64). */
+    int SPAWNATTR_SIZE = 1024;
+    int FILE_ACTIONS_SIZE = 1024;
+    int SIGSET_SIZE = 256;
+
+    int F_GETFD = 1;
+    int F_SETFD = 2;
+    int FD_CLOEXEC = 1;
+    int WNOHANG = 1;
+    int SOL_SOCKET = 1;
+    int SO_DOMAIN = 39;
+    int AF_UNIX = 1;
+    int AF_INET = 2;
+    int AF_INET6 = 10;
+
+    int posix_spawnp(@Out IntByReference pid, String file, Pointer fileActions, Pointer attr, Pointer argv, Pointer envp);
+
+    int posix_spawn_file_actions_init(Pointer fileActions);
+
+    int posix_spawn_file_actions_destroy(Pointer fileActions);
+
+    int posix_spawn_file_actions_adddup2(Pointer fileActions, int fd, int newFd);
+
+    int posix_spawn_file_actions_addclose(Pointer fileActions, int fd);
+
+    int posix_spawnattr_init(Pointer attr);
+
+    int posix_spawnattr_destroy(Pointer attr);
+
+    int posix_spawnattr_setflags(Pointer attr, short flags);
+
+    int posix_spawnattr_setsigdefault(Pointer attr, Pointer sigset);
+
+    int posix_spawnattr_setsigmask(Pointer attr, Pointer sigset);
+
+    int sigemptyset(Pointer set);
+
+    int sigfillset(Pointer set);
+
+    int waitpid(int pid, @Out IntByReference status, int options);
+
+    int kill(int pid, int sig);
+
+    int fcntl(int fd, int cmd, int arg);
+
+    int pipe(@Out int[] fds);
+
+    int close(int fd);
+
+    int getppid();
+
+    int getsockopt(int fd, int level, int option, @Out IntByReference value, IntByReference length);
+
+    String strerror(int errno);
+}

@@ -1,0 +1,82 @@
+package io.qilin.arbiter.spawn;
+
+import jnr.ffi.byref.IntByReference;
+
+/** Reaping and signalling child processes. */
+public final class Processes {
+    private static final LibC C = LibC.INSTANCE;
+
+    private Processes() {
+    }
+
+    /** How a child ended, decoded from waitpid's status. */
+    public static final class Exit {
+        public final int pid;
+        public final int status;
+
+        Exit(int pid, int status) {
+            this.pid = pid;
+            this.status = status;
+        }
+
+        public boolean signalled() {
+            return (status & 0x7f) != 0 && (status & 0x7f) != 0x7f;
+        }
+
+        /** The terminating signal, when {@link #signalled()}. */
+        public int signal() {
+            return status & 0x7f;
+        }
+
+        /** The exit code, when not {@link #signalled()}. */
+        public int code() {
+            return (status >> 8) & 0xff;
+        }
+
+        @Override
+        public String toString() {
+            return signalled() ? "killed by " + Signals.name(signal()) : "exit code " + code();
+        }
+    }
+
+    /** Reaps one exited child without blocking; null when none has exited (or there are no children). */
+    public static Exit reapOne() {
+        IntByReference status = new IntByReference();
+        int pid = C.waitpid(-1, status, LibC.WNOHANG);
+        return pid > 0 ? new Exit(pid, status.intValue()) : null;
+    }
+
+    /** Sends a signal; false if the process no longer exists. */
+    public static boolean kill(long pid, int signal) {
+        return C.kill((int) pid, signal) == 0;
+    }
+
+    /** True if a process with this pid exists (and we may signal it). */
+    public static boolean alive(long pid) {
+        return pid > 0 && C.kill((int) pid, 0) == 0;
+    }
+
+    public static int parentPid() {
+        return C.getppid();
+    }
+
+    /**
+     * A pipe for the parent-death watch: [read, write]. The write end is close-on-exec so only this
+     * process holds it; the read end is passed to each worker.
+     */
+    public static int[] parentWatchPipe() {
+        int[] fds = new int[2];
+        if (C.pipe(fds) != 0) {
+            throw new IllegalStateException("pipe() failed");
+        }
+        C.fcntl(fds[1], LibC.F_SETFD, LibC.FD_CLOEXEC);
+        return fds;
+    }
+
+    /** The address family of a socket fd: {@link LibC#AF_INET}, {@link LibC#AF_INET6} or {@link LibC#AF_UNIX}; -1 if not a socket. */
+    public static int socketFamily(int fd) {
+        IntByReference value = new IntByReference();
+        IntByReference len = new IntByReference(4);
+        return C.getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_DOMAIN, value, len) == 0 ? value.intValue() : -1;
+    }
+}

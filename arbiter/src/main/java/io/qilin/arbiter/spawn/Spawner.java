@@ -1,0 +1,118 @@
+package io.qilin.arbiter.spawn;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+import jnr.ffi.byref.IntByReference;
+
+/**
+ * Starts a process with {@code posix_spawnp}: the given fds appear in the child at 3, 4, … in order,
+ * every signal disposition is reset to default and the signal mask emptied (a master started under
+ * {@code nohup} or in a background job would otherwise pass its ignored signals on), and every other
+ * fd of the master is marked close-on-exec first, so nothing else leaks into the child.
+ */
+public final class Spawner {
+    private static final LibC C = LibC.INSTANCE;
+    private final Runtime runtime = Runtime.getRuntime(C);
+
+    /**
+     * Spawns {@code argv} with environment {@code env}; {@code childFds.get(i)} becomes fd {@code 3 + i}.
+     *
+     * @return the child's pid
+     */
+    public int spawn(List<String> argv, Map<String, String> env, List<Integer> childFds) throws IOException {
+        int highest = markAllCloseOnExec();
+        Pointer actions = Memory.allocateDirect(runtime, LibC.FILE_ACTIONS_SIZE);
+        Pointer attr = Memory.allocateDirect(runtime, LibC.SPAWNATTR_SIZE);
+        Pointer allSignals = Memory.allocateDirect(runtime, LibC.SIGSET_SIZE);
+        Pointer noSignals = Memory.allocateDirect(runtime, LibC.SIGSET_SIZE);
+        check(C.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
+        check(C.posix_spawnattr_init(attr), "posix_spawnattr_init");
+        try {
+            // park every source above all fds first, so no dup2 onto 3.. clobbers a source still needed
+            int park = highest + 1;
+            for (int i = 0; i < childFds.size(); i++) {
+                check(C.posix_spawn_file_actions_adddup2(actions, childFds.get(i), park + i), "adddup2");
+            }
+            for (int i = 0; i < childFds.size(); i++) {
+                check(C.posix_spawn_file_actions_adddup2(actions, park + i, 3 + i), "adddup2");
+                check(C.posix_spawn_file_actions_addclose(actions, park + i), "addclose");
+            }
+            C.sigfillset(allSignals);
+            C.sigemptyset(noSignals);
+            check(C.posix_spawnattr_setsigdefault(attr, allSignals), "posix_spawnattr_setsigdefault");
+            check(C.posix_spawnattr_setsigmask(attr, noSignals), "posix_spawnattr_setsigmask");
+            check(C.posix_spawnattr_setflags(attr, (short) (LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK)),
+                    "posix_spawnattr_setflags");
+            IntByReference pid = new IntByReference();
+            List<Pointer> keep = new ArrayList<>();
+            int rc = C.posix_spawnp(pid, argv.get(0), actions, attr, strings(argv, keep), strings(envList(env), keep));
+            java.lang.ref.Reference.reachabilityFence(keep);
+            if (rc != 0) {
+                throw new IOException("cannot start " + argv.get(0) + ": " + C.strerror(rc));
+            }
+            return pid.intValue();
+        } finally {
+            C.posix_spawn_file_actions_destroy(actions);
+            C.posix_spawnattr_destroy(attr);
+        }
+    }
+
+    /** Marks every fd from 3 up close-on-exec; returns the highest fd seen. */
+    private static int markAllCloseOnExec() throws IOException {
+        int highest = 2;
+        List<Integer> fds = new ArrayList<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path p : dir) {
+                fds.add(Integer.parseInt(p.getFileName().toString()));
+            }
+        }
+        for (int fd : fds) {
+            highest = Math.max(highest, fd);
+            if (fd > 2) {
+                int flags = C.fcntl(fd, LibC.F_GETFD, 0);
+                if (flags >= 0 && (flags & LibC.FD_CLOEXEC) == 0) {
+                    C.fcntl(fd, LibC.F_SETFD, flags | LibC.FD_CLOEXEC);
+                }
+            }
+        }
+        return highest;
+    }
+
+    private static List<String> envList(Map<String, String> env) {
+        List<String> out = new ArrayList<>(env.size());
+        env.forEach((k, v) -> out.add(k + "=" + v));
+        return out;
+    }
+
+    /** A NULL-terminated {@code char *[]}; its memory is added to {@code keep}, to outlive the call. */
+    private Pointer strings(List<String> values, List<Pointer> keep) {
+        int ptrSize = runtime.addressSize();
+        Pointer array = Memory.allocateDirect(runtime, (long) (values.size() + 1) * ptrSize);
+        for (int i = 0; i < values.size(); i++) {
+            byte[] bytes = values.get(i).getBytes(StandardCharsets.UTF_8);
+            Pointer s = Memory.allocateDirect(runtime, bytes.length + 1);
+            s.put(0, bytes, 0, bytes.length);
+            s.putByte(bytes.length, (byte) 0);
+            array.putPointer((long) i * ptrSize, s);
+            keep.add(s);
+        }
+        array.putAddress((long) values.size() * ptrSize, 0L);
+        keep.add(array);
+        return array;
+    }
+
+    private static void check(int rc, String what) throws IOException {
+        if (rc != 0) {
+            throw new IOException(what + " failed: " + LibC.INSTANCE.strerror(rc));
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.qilin.examples;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The test app of the end-to-end scenarios:
+ * <ul>
+ *   <li>{@code /pid}: the serving worker's pid;</li>
+ *   <li>{@code /sleep?s=N}: answers after N seconds (fractions allowed);</li>
+ *   <li>{@code /hang}: never answers;</li>
+ *   <li>{@code /boom}: the worker process dies at once (exit code 70);</li>
+ *   <li>{@code /echo}: the request body back;</li>
+ *   <li>anything else: {@code ok}.</li>
+ * </ul>
+ */
+public class TestApp implements HttpHandler {
+    /** The exit code {@code /boom} dies with. */
+    public static final int BOOM_EXIT_CODE = 70;
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        switch (path) {
+            case "/pid":
+                send(exchange, 200, Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII));
+                break;
+            case "/sleep":
+                sleep(seconds(exchange.getRequestURI().getQuery()));
+                send(exchange, 200, "slept\n".getBytes(StandardCharsets.US_ASCII));
+                break;
+            case "/hang":
+                sleep(Double.MAX_VALUE);
+                break;
+            case "/boom":
+                Runtime.getRuntime().halt(BOOM_EXIT_CODE);
+                break;
+            case "/echo":
+                byte[] body;
+                try (InputStream in = exchange.getRequestBody()) {
+                    body = in.readAllBytes();
+                }
+                send(exchange, 200, body);
+                break;
+            default:
+                send(exchange, 200, "ok\n".getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/plain");
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private static double seconds(String query) {
+        if (query != null) {
+            for (String kv : query.split("&")) {
+                if (kv.startsWith("s=")) {
+                    return Double.parseDouble(kv.substring(2));
+                }
+            }
+        }
+        return 1;
+    }
+
+    private static void sleep(double seconds) {
+        long until = System.nanoTime() + (long) Math.min(seconds * 1e9, Long.MAX_VALUE / 2.0);
+        try {
+            while (System.nanoTime() < until) {
+                Thread.sleep(Math.max(1, Math.min(60_000, (until - System.nanoTime()) / 1_000_000)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.qilin.worker.sync;
+
+import com.sun.net.httpserver.HttpHandler;
+import io.qilin.worker.Listener;
+import io.qilin.worker.Worker;
+import io.qilin.worker.WorkerContext;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Iterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gunicorn's sync worker: wait for a connection on any listener, serve exactly one request on it,
+ * close it, repeat. The heartbeat comes from this loop, so a request that runs longer than
+ * {@code --timeout} gets the worker aborted. The listeners stay non-blocking (the flag is shared with
+ * the master and siblings); a busy worker is not selecting, so queued connections go to idle siblings.
+ */
+final class SyncWorker extends Worker {
+    private static final Logger log = LoggerFactory.getLogger(SyncWorker.class);
+
+    private final Selector selector;
+
+    SyncWorker(WorkerContext context) {
+        super(context);
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open a selector", e);
+        }
+    }
+
+    @Override
+    protected void run() throws IOException {
+        HttpHandler app = (HttpHandler) app();
+        RequestHandler handler = new RequestHandler(context.config(), app, this::requestStarted, this::requestFinished);
+        for (Listener l : context.listeners()) {
+            l.channel().register(selector, SelectionKey.OP_ACCEPT);
+        }
+        long waitMillis = waitMillis(context.config().timeout());
+        try {
+            while (isAlive()) {
+                notifyAlive();
+                if (selector.select(waitMillis) == 0) {
+                    continue;
+                }
+                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext() && isAlive()) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    acceptAndServe((ServerSocketChannel) key.channel(), handler);
+                }
+            }
+        } catch (ClosedSelectorException stopped) {
+            // closed by a stop request
+        } finally {
+            for (Listener l : context.listeners()) {
+                l.channel().close();
+            }
+            selector.close();
+        }
+    }
+
+    /** Serves every connection already queued on this listener, as Gunicorn's run_for_one does. */
+    private void acceptAndServe(ServerSocketChannel listener, RequestHandler handler) throws IOException {
+        while (isAlive()) {
+            SocketChannel ch;
+            try {
+                ch = listener.accept();
+            } catch (IOException e) {
+                log.debug("accept failed: {}", e.toString());
+                return;
+            }
+            if (ch == null) {
+                return; // a sibling took it, or the queue is empty
+            }
+            ch.configureBlocking(true);
+            Socket socket = ch.socket();
+            handler.serve(socket);
+            notifyAlive();
+        }
+    }
+
+    @Override
+    protected void stopAccepting() {
+        super.stopAccepting();
+        selector.wakeup();
+    }
+
+    /** Wake at least every timeout/2 (as Gunicorn), and every second so a stop is noticed at once. */
+    static long waitMillis(int timeoutSeconds) {
+        return timeoutSeconds <= 0 ? 500 : Math.max(100, Math.min(1000, timeoutSeconds * 500L));
+    }
+}
