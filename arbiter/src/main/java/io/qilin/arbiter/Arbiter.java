@@ -275,7 +275,7 @@ final class Arbiter {
                 w.lastBeatAt = System.nanoTime();
                 everReady = true;
                 bootFailures = 0;
-                log.debug("Worker (pid:{}) is ready", w.pid);
+                log.debug("Worker (pid:{}) is ready", w.pid); // it-tests wait for this line
             }
         }
         if (generation != stableGeneration) {

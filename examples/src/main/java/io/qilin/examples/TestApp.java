@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * The test app of the end-to-end scenarios:
  * <ul>
  *   <li>{@code /pid}: the serving worker's pid;</li>
- *   <li>{@code /sleep?s=N}: answers after N seconds (fractions allowed);</li>
+ *   <li>{@code /sleep?s=N}: answers the pid after N seconds (fractions allowed);</li>
  *   <li>{@code /hang}: never answers;</li>
  *   <li>{@code /boom}: the worker process dies at once (exit code 70);</li>
  *   <li>{@code /echo}: the request body back;</li>
@@ -31,7 +31,7 @@ public class TestApp implements HttpHandler {
                 break;
             case "/sleep":
                 sleep(seconds(exchange.getRequestURI().getQuery()));
-                send(exchange, 200, "slept\n".getBytes(StandardCharsets.US_ASCII));
+                send(exchange, 200, Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII));
                 break;
             case "/hang":
                 sleep(Double.MAX_VALUE);

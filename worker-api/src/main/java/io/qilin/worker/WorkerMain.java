@@ -32,7 +32,6 @@ public final class WorkerMain {
             code = ExitCodes.OK;
         } catch (AppLoadException e) {
             log.error("App failed to load: {}", e.getMessage());
-            log.debug("App load failure", e);
             code = ExitCodes.APP_LOAD_ERROR;
         } catch (Throwable e) {
             boolean booted = worker != null && worker.isBooted();

@@ -97,6 +97,7 @@ final class RequestHandler {
                 return;
             }
             String line = request.getMethod() + " " + request.getRequestUri() + " " + request.getVersion();
+            log.debug("Handling {}", line); // it-tests wait for this line
             started.accept(line);
             counted = true;
             handle(socket, conn, request);

@@ -80,7 +80,8 @@ final class SyncWorker extends Worker {
                 return; // a sibling took it, or the queue is empty
             }
             ch.configureBlocking(true);
-            Socket socket = ch.socket();
+            Socket socket = ch.getRemoteAddress() instanceof java.net.UnixDomainSocketAddress
+                    ? new UnixSocketAdapter(ch) : ch.socket();
             handler.serve(socket);
             notifyAlive();
         }
