@@ -40,8 +40,12 @@ final class Arbiter {
     private static final long BUSY_WAIT_MILLIS = 100;
     private static final int SCOREBOARD_SLOTS = 1024;
     private static final long BACKOFF_CAP_MILLIS = 30_000;
+    /** Set by an old master for the new one it starts on USR2: its pid, and how many listener fds from 3. */
+    private static final String UPGRADE_FROM = "QILIN_UPGRADE_FROM";
+    private static final String UPGRADE_FDS = "QILIN_UPGRADE_FDS";
 
     private final Supplier<Settings> settingsSource;
+    private final List<String> args;
     private final String version;
     private final long pid = ProcessHandle.current().pid();
     private final BlockingQueue<Sig> signals = new LinkedBlockingQueue<>();
@@ -64,11 +68,16 @@ final class Arbiter {
     private boolean stopping;
     private int bootFailures;
     private long nextSpawnAt;
+    /** The new master a USR2 started, while it runs. */
+    private long reexecPid;
+    /** The old master that started this one by USR2, until this one is promoted. */
+    private long upgradeFrom;
 
-    Arbiter(Settings settings, Supplier<Settings> settingsSource, String version) {
+    Arbiter(Settings settings, Supplier<Settings> settingsSource, List<String> args, String version) {
         this.settings = settings;
         this.stableSettings = settings;
         this.settingsSource = settingsSource;
+        this.args = args;
         this.version = version;
         this.numWorkers = settings.workers;
     }
@@ -79,6 +88,7 @@ final class Arbiter {
             start();
             manageWorkers();
             while (true) {
+                maybePromote();
                 for (Sig sig : waitForSignals()) {
                     if (sig != Sig.CHLD) {
                         log.info("Handling signal: {}", sig.lower());
@@ -103,7 +113,7 @@ final class Arbiter {
                             reopenLogs();
                             break;
                         case USR2:
-                            log.warn("USR2 (upgrade the master) is not supported yet; ignored");
+                            reexec();
                             break;
                         case WINCH:
                             log.debug("SIGWINCH ignored. Not daemonized");
@@ -132,11 +142,12 @@ final class Arbiter {
     }
 
     private void start() {
-        log.info("Starting qilin {}", version);
+        upgradeFrom = envLong(UPGRADE_FROM);
+        log.info("Starting qilin {}{}", version, upgradeFrom > 0 ? " (upgrade of master " + upgradeFrom + ")" : "");
         warnIgnoredSignals();
         if (settings.pidfile != null) {
             try {
-                pidfile = Pidfile.create(settings.pidfile, pid);
+                pidfile = Pidfile.create(upgradeFrom > 0 ? Path.of(settings.pidfile + ".2") : settings.pidfile, pid);
             } catch (IOException e) {
                 throw new StartupError(e.getMessage());
             }
@@ -145,7 +156,8 @@ final class Arbiter {
             Signal.handle(new Signal(s.name()), x -> signals.offer(s));
         }
         try {
-            listeners = Listeners.bind(settings.bindAddresses(), settings.backlog);
+            listeners = upgradeFrom > 0 ? Listeners.adopt(3, (int) envLong(UPGRADE_FDS), true)
+                    : Listeners.bind(settings.bindAddresses(), settings.backlog);
         } catch (IOException e) {
             throw new StartupError(e.getMessage());
         }
@@ -175,6 +187,56 @@ final class Arbiter {
             throw new Halt("interrupted", ExitCodes.OK, true);
         }
         return out;
+    }
+
+    /**
+     * USR2: start a new master with the same arguments, handing it the listeners at fds 3... Both
+     * masters serve until one is stopped; the new one takes over the pidfile when this one exits.
+     */
+    private void reexec() {
+        if (reexecPid != 0) {
+            log.warn("USR2 signal ignored. Child exists (pid:{}).", reexecPid);
+            return;
+        }
+        if (upgradeFrom != 0) {
+            log.warn("USR2 signal ignored. Parent exists (pid:{}).", upgradeFrom);
+            return;
+        }
+        Map<String, String> env = new java.util.TreeMap<>(System.getenv());
+        env.put(UPGRADE_FROM, Long.toString(pid));
+        env.put(UPGRADE_FDS, Integer.toString(listeners.size()));
+        List<Integer> fds = listeners.stream().map(BoundListener::fd).collect(Collectors.toList());
+        try {
+            reexecPid = new io.qilin.arbiter.spawn.Spawner().spawn(MasterCommand.relaunch(args), env, fds);
+            log.info("Upgrading: started a new master (pid:{})", reexecPid);
+        } catch (IOException e) {
+            log.error("Cannot start a new master: {}", e.getMessage());
+        }
+    }
+
+    /** A master started by USR2 takes over once its parent, the old master, is gone. */
+    private void maybePromote() {
+        if (upgradeFrom == 0 || Processes.parentPid() == upgradeFrom) {
+            return;
+        }
+        log.info("Master has been promoted.");
+        upgradeFrom = 0;
+        if (pidfile != null) {
+            try {
+                pidfile = pidfile.renameTo(settings.pidfile);
+            } catch (IOException e) {
+                log.error("Cannot move the pidfile to {}: {}", settings.pidfile, e.getMessage());
+            }
+        }
+    }
+
+    private static long envLong(String name) {
+        String v = System.getenv(name);
+        try {
+            return v == null ? 0 : Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** HUP: re-read the settings and start a new generation; old workers leave as new ones become ready. */
@@ -220,6 +282,11 @@ final class Arbiter {
     private void reapWorkers() {
         Processes.Exit exit;
         while ((exit = Processes.reapOne()) != null) {
+            if (exit.pid == reexecPid) {
+                log.info("The new master (pid:{}) exited: {}", exit.pid, exit);
+                reexecPid = 0;
+                continue;
+            }
             WorkerProcess w = workers.remove((long) exit.pid);
             if (w == null) {
                 log.debug("Reaped unknown child process (pid:{}, {})", exit.pid, exit);
@@ -416,7 +483,8 @@ final class Arbiter {
      */
     private void stop(boolean graceful) {
         stopping = true;
-        listeners.forEach(l -> l.close(true));
+        boolean unlink = reexecPid == 0 && upgradeFrom == 0;   // an upgrade partner still serves these sockets
+        listeners.forEach(l -> l.close(unlink));
         listeners = List.of();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.gracefulTimeout);
         killWorkers(graceful ? Signals.TERM : Signals.INT);
@@ -462,7 +530,8 @@ final class Arbiter {
     }
 
     private void cleanUp() {
-        listeners.forEach(l -> l.close(true));
+        boolean unlink = reexecPid == 0 && upgradeFrom == 0;
+        listeners.forEach(l -> l.close(unlink));
         if (pidfile != null) {
             pidfile.unlink();
         }

@@ -1,6 +1,7 @@
 package io.qilin.arbiter;
 
 import io.qilin.worker.WorkerKind;
+import io.qilin.worker.internal.LogFiles;
 import io.qilin.worker.internal.LogLevels;
 import io.qilin.worker.internal.WorkerKinds;
 import java.io.IOException;
@@ -69,7 +70,13 @@ public final class Main implements Callable<Integer> {
             return e.getMessage().startsWith("Invalid value") ? 1 : 2;
         }
         LogLevels.apply(settings.logLevel);
-        return new Arbiter(settings, this::parseAgain, version()).run();
+        try {
+            LogFiles.logTo(settings.errorLogfile);
+        } catch (IllegalArgumentException e) {
+            err.println("qilin: error: " + e.getMessage());
+            return 1;
+        }
+        return new Arbiter(settings, this::parseAgain, List.of(args), version()).run();
     }
 
     /** The settings as they are now: the same arguments parsed again (a reload's view). */

@@ -95,6 +95,10 @@ public final class Settings {
             description = "Where the scoreboard file lives (default: /dev/shm when present, else the temp dir).")
     Path workerTmpDir;
 
+    @Option(names = {"--error-logfile", "--log-file"}, paramLabel = "FILE", defaultValue = "-",
+            description = "The log of the master and the workers; '-' is stderr (default: ${DEFAULT-VALUE}). USR1 reopens it.")
+    String errorLogfile;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
             description = "debug, info, warning, error or critical (default: ${DEFAULT-VALUE}).")
     String logLevel;

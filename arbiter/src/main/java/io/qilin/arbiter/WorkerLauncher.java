@@ -51,6 +51,7 @@ final class WorkerLauncher {
                 .set("LIMIT_REQUEST_FIELDS", s.limitRequestFields)
                 .set("LIMIT_REQUEST_FIELD_SIZE", s.limitRequestFieldSize)
                 .set("LOG_LEVEL", s.logLevel)
+                .set("ERROR_LOGFILE", s.errorLogfile.equals("-") ? "-" : Path.of(s.errorLogfile).toAbsolutePath())
                 .set("MASTER_PID", masterPid)
                 .set("GENERATION", generation)
                 .set("SCOREBOARD", scoreboard)

@@ -54,12 +54,12 @@ class SupervisionIT {
     @Test
     void crashedAndKilledWorkersAreReplacedAndTheLogSaysWhy() throws Exception {   // S5
         try (Qilin q = Qilin.serving(2)) {
-            long boomed = pidServing(q);
             try {
                 Http.get(q.port, "/boom");
             } catch (java.io.IOException expected) {
                 // the worker died mid-request
             }
+            long boomed = Long.parseLong(q.awaitLog("\\[(\\d+)\\] \\[DEBUG\\] Handling GET /boom").group(1));
             q.awaitLog("Worker \\(pid:" + boomed + "\\) exited with code 70\\.");
             List<Long> after = q.awaitReadyWorkers(2);
             assertThat(after).doesNotContain(boomed);
@@ -103,10 +103,6 @@ class SupervisionIT {
             }
         }
         return newest;
-    }
-
-    private static long pidServing(Qilin q) throws java.io.IOException {
-        return Long.parseLong(Http.get(q.port, "/pid").body.trim());
     }
 
     private static Http.Response get(int port, String path) {

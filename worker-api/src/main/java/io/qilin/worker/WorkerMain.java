@@ -1,5 +1,6 @@
 package io.qilin.worker;
 
+import io.qilin.worker.internal.LogFiles;
 import io.qilin.worker.internal.LogLevels;
 import io.qilin.worker.internal.WorkerKinds;
 import org.slf4j.Logger;
@@ -19,6 +20,7 @@ public final class WorkerMain {
         System.setProperty("qilin.role", "worker");
         WorkerConfig config = WorkerConfig.fromEnv(System.getenv());
         LogLevels.apply(config.get("LOG_LEVEL", "info"));
+        LogFiles.logTo(config.get("ERROR_LOGFILE", "-"));
         Logger log = LoggerFactory.getLogger(WorkerMain.class);
         long pid = ProcessHandle.current().pid();
         log.info("Booting worker with pid: {}", pid);

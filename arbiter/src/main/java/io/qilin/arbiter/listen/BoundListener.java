@@ -28,6 +28,10 @@ public final class BoundListener {
         return requested;
     }
 
+    ListenerSpec.Family family() {
+        return family;
+    }
+
     public ServerSocketChannel channel() {
         return channel;
     }

@@ -40,11 +40,15 @@ public final class Listeners {
         return out;
     }
 
-    /** Adopts already listening sockets at consecutive fds (systemd's LISTEN_FDS, an upgrading master's). */
-    public static List<BoundListener> adopt(int firstFd, int count) throws IOException {
+    /**
+     * Adopts already listening sockets at consecutive fds: systemd's {@code LISTEN_FDS} ({@code owned}
+     * false: their files are never unlinked) or those an upgrading master passed on ({@code owned} true).
+     */
+    public static List<BoundListener> adopt(int firstFd, int count, boolean owned) throws IOException {
         List<BoundListener> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            out.add(adoptFd(BindAddress.parse("fd://" + (firstFd + i)), firstFd + i));
+            BoundListener l = adoptFd(BindAddress.parse("fd://" + (firstFd + i)), firstFd + i);
+            out.add(owned ? new BoundListener(l.requested(), l.channel(), l.family(), false) : l);
         }
         return out;
     }

@@ -1,16 +1,63 @@
 package io.qilin.worker.internal;
 
+import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.OutputStreamAppender;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** Reopens the log files of this process (USR1), so files renamed by logrotate are let go. */
+/**
+ * The log files of this process: {@code --error-logfile} redirects the log from stderr to a file, and
+ * USR1 reopens every file, so files renamed by logrotate are let go.
+ */
 public final class LogFiles {
+    private static final String DEFAULT_PATTERN = "[%d{yyyy-MM-dd HH:mm:ss Z}] [%pid] [%level] %msg%n";
+
     private LogFiles() {
+    }
+
+    /**
+     * Sends the root logger to {@code file} (appending) in the pattern it already has; {@code -} or
+     * empty keeps stderr.
+     *
+     * @throws IllegalArgumentException when the file cannot be opened
+     */
+    public static void logTo(String file) {
+        if (file == null || file.isEmpty() || file.equals("-") || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext)) {
+            return;
+        }
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        String pattern = DEFAULT_PATTERN.replace("%pid", String.valueOf(ProcessHandle.current().pid()));
+        for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext();) {
+            Appender<ILoggingEvent> a = it.next();
+            if (a instanceof OutputStreamAppender
+                    && ((OutputStreamAppender<ILoggingEvent>) a).getEncoder() instanceof PatternLayoutEncoder) {
+                pattern = ((PatternLayoutEncoder) ((OutputStreamAppender<ILoggingEvent>) a).getEncoder()).getPattern();
+            }
+        }
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(ctx);
+        encoder.setPattern(pattern);
+        encoder.start();
+        FileAppender<ILoggingEvent> appender = new FileAppender<>();
+        appender.setContext(ctx);
+        appender.setName("error-logfile");
+        appender.setFile(file);
+        appender.setAppend(true);
+        appender.setEncoder(encoder);
+        appender.start();
+        if (!appender.isStarted()) {
+            throw new IllegalArgumentException("Invalid value for error-logfile: cannot open " + file + " for writing");
+        }
+        root.detachAndStopAllAppenders();
+        root.addAppender(appender);
     }
 
     /** Closes and reopens every file appender; returns the files reopened. */
@@ -20,11 +67,11 @@ public final class LogFiles {
             return files;
         }
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-        for (ch.qos.logback.classic.Logger logger : ctx.getLoggerList()) {
-            for (Iterator<Appender<ch.qos.logback.classic.spi.ILoggingEvent>> it = logger.iteratorForAppenders(); it.hasNext();) {
-                Appender<?> a = it.next();
+        for (Logger logger : ctx.getLoggerList()) {
+            for (Iterator<Appender<ILoggingEvent>> it = logger.iteratorForAppenders(); it.hasNext();) {
+                Appender<ILoggingEvent> a = it.next();
                 if (a instanceof FileAppender) {
-                    FileAppender<?> fa = (FileAppender<?>) a;
+                    FileAppender<ILoggingEvent> fa = (FileAppender<ILoggingEvent>) a;
                     fa.stop();
                     fa.start();
                     files.add(fa.getFile());
