@@ -61,6 +61,8 @@ final class Arbiter {
     private int numWorkers;
     private int lastAge;
     private int generation = 1;
+    /** The highest generation number handed out; generation numbers are never reused. */
+    private int lastGeneration = 1;
     /** The newest generation that was fully up; a failed reload falls back to it. */
     private int stableGeneration = 1;
     private Settings stableSettings;
@@ -250,7 +252,7 @@ final class Arbiter {
         }
         settings = fresh;
         numWorkers = fresh.workers;
-        generation++;
+        generation = ++lastGeneration;
         log.info("Hang up: Master; starting generation {} ({} workers)", generation, numWorkers);
     }
 
@@ -324,7 +326,10 @@ final class Arbiter {
         if (!everReady) {
             throw new Halt(what, status, true);
         }
-        if (w.generation == generation && generation != stableGeneration) {
+        if (w.generation != generation) {
+            return; // its generation was already abandoned
+        }
+        if (generation != stableGeneration) {
             rollBack("could not boot (" + what + ")");
             return;
         }

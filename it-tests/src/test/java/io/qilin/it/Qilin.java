@@ -57,7 +57,9 @@ final class Qilin implements AutoCloseable {
         cmd.addAll(Arrays.asList(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
-        return new Qilin(pb.start(), log, port);
+        int i = cmd.indexOf("--error-logfile");
+        Path watched = i >= 0 ? Path.of(cmd.get(i + 1)) : log;   // the log goes there instead of stderr
+        return new Qilin(pb.start(), watched, port);
     }
 
     /** Starts the test app with {@code workers} sync workers on a fresh port and waits until all are ready. */
@@ -81,7 +83,7 @@ final class Qilin implements AutoCloseable {
 
     String log() {
         try {
-            return Files.readString(log, StandardCharsets.UTF_8);
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

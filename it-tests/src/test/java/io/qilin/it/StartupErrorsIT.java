@@ -87,6 +87,34 @@ class StartupErrorsIT {
         }
     }
 
+    @Test
+    void pidfileOfALiveProcessIsRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path pidfile = dir.resolve("app.pid");
+        long live = ProcessHandle.current().pid();
+        java.nio.file.Files.writeString(pidfile, live + "\n");
+        try (Qilin q = Qilin.start(0, "-b", "127.0.0.1:" + Qilin.freePort(), "-p", pidfile.toString(),
+                "io.qilin.examples.Hello")) {
+            assertThat(q.awaitExit(EXIT)).isEqualTo(1);
+            assertThat(errorLines(q)).containsExactly("Already running on PID " + live + " (or pid file '" + pidfile
+                    + "' is stale)");
+            assertThat(java.nio.file.Files.readString(pidfile).trim()).isEqualTo(Long.toString(live));
+        }
+    }
+
+    @Test
+    void stalePidfileIsReplacedAndRemovedOnExit(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path pidfile = dir.resolve("app.pid");
+        java.nio.file.Files.writeString(pidfile, "999999999\n");
+        try (Qilin q = Qilin.start(0, "-b", "127.0.0.1:" + Qilin.freePort(), "-p", pidfile.toString(),
+                "io.qilin.examples.Hello")) {
+            q.awaitReadyWorkers(1);
+            assertThat(java.nio.file.Files.readString(pidfile).trim()).isEqualTo(Long.toString(q.pid()));
+            q.signal("TERM");
+            assertThat(q.awaitExit(EXIT)).isZero();
+            assertThat(java.nio.file.Files.exists(pidfile)).isFalse();
+        }
+    }
+
     private static List<String> errorLines(Qilin q) {
         return q.log().lines().filter(l -> l.contains("[ERROR]"))
                 .map(l -> l.substring(l.indexOf("[ERROR]") + 8)).collect(java.util.stream.Collectors.toList());
