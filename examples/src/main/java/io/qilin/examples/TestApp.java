@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The test app of the end-to-end scenarios:
+ * {@code /sleep} and {@code /hang} print a line to stderr when they start, so a test knows they are
+ * in flight.
  * <ul>
  *   <li>{@code /pid}: the serving worker's pid;</li>
  *   <li>{@code /sleep?s=N}: answers the pid after N seconds (fractions allowed);</li>
@@ -30,10 +32,12 @@ public class TestApp implements HttpHandler {
                 send(exchange, 200, Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII));
                 break;
             case "/sleep":
+                started(exchange);
                 sleep(seconds(exchange.getRequestURI().getQuery()));
                 send(exchange, 200, Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII));
                 break;
             case "/hang":
+                started(exchange);
                 sleep(Double.MAX_VALUE);
                 break;
             case "/boom":
@@ -49,6 +53,11 @@ public class TestApp implements HttpHandler {
             default:
                 send(exchange, 200, "ok\n".getBytes(StandardCharsets.US_ASCII));
         }
+    }
+
+    /** Tests wait for this line to know a slow request is in flight. */
+    private static void started(HttpExchange exchange) {
+        System.err.println("TestApp: " + exchange.getRequestURI() + " started in pid " + ProcessHandle.current().pid());
     }
 
     private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {

@@ -62,15 +62,29 @@ final class Qilin implements AutoCloseable {
         return new Qilin(pb.start(), watched, port);
     }
 
+    /** The worker kinds every scenario runs on. */
+    static final List<String> KINDS = List.of("sync", "gthread");
+
     /** Starts the test app with {@code workers} sync workers on a fresh port and waits until all are ready. */
     static Qilin serving(int workers, String... extra) throws IOException {
+        return serving("sync", workers, extra);
+    }
+
+    /** Starts the test app on {@code workers} workers of {@code kind} and waits until all are ready. */
+    static Qilin serving(String kind, int workers, String... extra) throws IOException {
         int port = freePort();
-        List<String> args = new ArrayList<>(List.of("-b", "127.0.0.1:" + port, "-w", Integer.toString(workers)));
+        List<String> args = new ArrayList<>(List.of("-b", "127.0.0.1:" + port, "-w", Integer.toString(workers),
+                "-k", kind));
         args.addAll(Arrays.asList(extra));
         args.add("io.qilin.examples.TestApp");
         Qilin q = start(port, args.toArray(new String[0]));
         q.awaitReadyWorkers(workers);
         return q;
+    }
+
+    /** For {@code @MethodSource("io.qilin.it.Qilin#kinds")}. */
+    static java.util.stream.Stream<String> kinds() {
+        return KINDS.stream();
     }
 
     long pid() {

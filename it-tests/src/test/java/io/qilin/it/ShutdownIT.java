@@ -10,20 +10,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** TERM drains, INT is quick, and workers never outlive their master (S8, S9, S10). */
 class ShutdownIT {
     private static final Duration EXIT = Duration.ofSeconds(60);
 
-    @Test
-    void termLetsRequestsInFlightFinish() throws Exception {   // S8
-        try (Qilin q = Qilin.serving(4)) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.qilin.it.Qilin#kinds")
+    void termLetsRequestsInFlightFinish(String kind) throws Exception {   // S8
+        try (Qilin q = Qilin.serving(kind, 4, "--threads", "4")) {
             List<Long> workers = q.workerPids();
             List<CompletableFuture<Http.Response>> inFlight = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 inFlight.add(CompletableFuture.supplyAsync(() -> get(q.port, "/sleep?s=2")));
             }
-            await().atMost(Qilin.BOOT).until(() -> q.count("Handling GET /sleep\\?s=2") == 4);
+            await().atMost(Qilin.BOOT).until(() -> q.count("TestApp: /sleep\\?s=2 started") == 4);
             q.signal("TERM");
             for (CompletableFuture<Http.Response> f : inFlight) {
                 assertThat(f.get().status).isEqualTo(200);
@@ -46,7 +49,7 @@ class ShutdownIT {
                     // cut by the quick stop
                 }
             });
-            await().atMost(Qilin.BOOT).until(() -> q.count("Handling GET /hang") == 1);
+            await().atMost(Qilin.BOOT).until(() -> q.count("TestApp: /hang started") == 1);
             q.signal("INT");
             // a graceful stop would wait 120 s for /hang; a quick one is over long before this bound
             assertThat(q.awaitExit(Duration.ofSeconds(30))).isZero();

@@ -194,18 +194,8 @@ final class RequestHandler {
         int contentTypes = 0;
         for (Header h : request.getHeaders()) {
             String name = h.getName();
-            String value = h.getValue();
-            if (name.length() + 2 + value.length() > limitFieldSize) {
+            if (name.length() + 2 + h.getValue().length() > limitFieldSize) {
                 throw new RequestHeaderFieldsTooLargeException("limit request headers fields size");
-            }
-            if (!isToken(name)) {
-                throw new ProtocolException("Invalid header name '" + name + "'");
-            }
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                if ((c < 0x20 && c != '\t') || c == 0x7f) {
-                    throw new ProtocolException("Invalid header value for '" + name + "'");
-                }
             }
             if (name.equalsIgnoreCase("Host")) {
                 hosts++;
@@ -218,28 +208,10 @@ final class RequestHandler {
         }
     }
 
-    private static boolean isToken(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Gunicorn's status for a request it refuses (reference §7.3). */
     static int statusOf(Exception e, boolean requestLineRead) {
-        if (e instanceof RequestHeaderFieldsTooLargeException) {
-            return 431;
-        }
-        if (e instanceof MessageConstraintException) {
-            // a line over every limit: the request line gets 400 (LimitRequestLine), a header 431
+        if (e instanceof RequestHeaderFieldsTooLargeException || e instanceof MessageConstraintException) {
+            // httpcore5 reports any line over its limit this way: the request line gets 400 (LimitRequestLine)
             return requestLineRead ? 431 : 400;
         }
         if (e instanceof NotImplementedException) {
@@ -313,7 +285,7 @@ final class RequestHandler {
         private int requestLineLength = -1;
 
         LineTrackingParser(Http1Config config) {
-            super(config);
+            super(StrictLineParser.INSTANCE, null, config);
         }
 
         @Override

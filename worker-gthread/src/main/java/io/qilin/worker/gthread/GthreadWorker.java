@@ -1,0 +1,226 @@
+package io.qilin.worker.gthread;
+
+import io.qilin.worker.Listener;
+import io.qilin.worker.ListenerSpec;
+import io.qilin.worker.Worker;
+import io.qilin.worker.WorkerConfig;
+import io.qilin.worker.WorkerContext;
+import io.undertow.UndertowOptions;
+import io.undertow.server.ConnectorStatistics;
+import io.undertow.server.DefaultByteBufferPool;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.server.handlers.HttpContinueReadHandler;
+import io.undertow.server.protocol.http.HttpOpenListener;
+import io.undertow.util.Headers;
+import io.undertow.util.StatusCodes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.ChannelListeners;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.StreamConnection;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
+import org.xnio.channels.AcceptingChannel;
+import org.xnio.nio.InheritedTcpServer;
+
+/**
+ * Gunicorn's gthread worker on Undertow: XNIO I/O threads accept and parse, requests run on
+ * {@code --threads} task threads, and idle connections are kept for {@code --keep-alive} seconds.
+ * <ul>
+ *   <li>Applications: a portable JDK {@code HttpHandler} runs blocking on a task thread; a native
+ *       {@code io.undertow.server.HttpHandler} is called as Undertow calls it, on the I/O thread, and
+ *       dispatches itself when it blocks.</li>
+ *   <li>The heartbeat walks every I/O thread, so a stuck I/O thread stops it; a long request on a task
+ *       thread does not.</li>
+ *   <li>Stop (TERM, max-requests): accepting stops, every further response says {@code Connection: close},
+ *       and {@link #run()} returns once the open connections have closed or after
+ *       {@code --graceful-timeout}. Requests already accepted are served, never refused.</li>
+ * </ul>
+ */
+final class GthreadWorker extends Worker {
+    private static final Logger log = LoggerFactory.getLogger(GthreadWorker.class);
+    private static final int BUFFER_SIZE = 16 * 1024;
+    private static final long BEAT_MILLIS = 500;
+    private static final long DRAIN_POLL_MILLIS = 100;
+    /** How long a new connection may stay silent when keep-alive is off (Gunicorn waits 5 s for a first byte). */
+    private static final int FIRST_REQUEST_TIMEOUT_MILLIS = 5000;
+
+    private final int threads;
+    private final int ioThreads;
+    private final int keepAlive;
+    private final int workerConnections;
+    private final RequestChecks checks;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private volatile List<AcceptingChannel<StreamConnection>> servers = List.of();
+    private volatile ConnectorStatistics connections;
+
+    GthreadWorker(WorkerContext context) {
+        super(context);
+        for (Listener l : context.listeners()) {
+            if (l.spec().family() == ListenerSpec.Family.UNIX) {
+                throw new IllegalArgumentException("the gthread worker cannot serve " + l
+                        + ": XNIO's NIO server accepts TCP connections only; bind a TCP address, "
+                        + "or use --worker-class sync or vertx for unix sockets");
+            }
+            try {
+                l.channel(); // adopt the fd now: failing here is a boot error (exit 3), not a crash
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        WorkerConfig config = context.config();
+        int cores = Runtime.getRuntime().availableProcessors();
+        this.threads = config.threads() > 0 ? config.threads() : 2 * cores;
+        this.ioThreads = Math.min(2, cores);
+        this.keepAlive = Math.max(0, config.keepAlive());
+        this.workerConnections = Math.max(1, config.workerConnections());
+        this.checks = RequestChecks.of(config);
+    }
+
+    @Override
+    protected List<Class<?>> appTypes() {
+        return List.of(com.sun.net.httpserver.HttpHandler.class, HttpHandler.class);
+    }
+
+    @Override
+    protected void run() throws Exception {
+        Object loaded = app();
+        HttpHandler app = new HttpContinueReadHandler(loaded instanceof HttpHandler ? (HttpHandler) loaded
+                : new BlockingHandler(new PortableHandler((com.sun.net.httpserver.HttpHandler) loaded)));
+        XnioWorker xnio = Xnio.getInstance(GthreadWorker.class.getClassLoader()).createWorker(OptionMap.builder()
+                .set(Options.WORKER_NAME, "gthread")
+                .set(Options.WORKER_IO_THREADS, ioThreads)
+                .set(Options.WORKER_TASK_CORE_THREADS, threads)
+                .set(Options.WORKER_TASK_MAX_THREADS, threads)
+                .getMap());
+        try {
+            HttpOpenListener open = new HttpOpenListener(new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4), undertowOptions());
+            open.setRootHandler(exchange -> serve(exchange, app));
+            connections = open.getConnectorStatistics();
+            OptionMap socketOptions = OptionMap.builder()
+                    .set(Options.TCP_NODELAY, true)
+                    .set(Options.CONNECTION_HIGH_WATER, workerConnections) // per listener
+                    .set(Options.CONNECTION_LOW_WATER, workerConnections)
+                    .getMap();
+            List<AcceptingChannel<StreamConnection>> wrapped = new ArrayList<>();
+            for (Listener l : context.listeners()) {
+                wrapped.add(InheritedTcpServer.wrap(xnio, l.channel(), ChannelListeners.openListenerAdapter(open), socketOptions));
+            }
+            servers = wrapped;
+            wrapped.forEach(AcceptingChannel::resumeAccepts);
+            if (!isAlive()) {
+                wrapped.forEach(AcceptingChannel::suspendAccepts); // stopped before the servers existed
+            }
+            log.debug("gthread serving {} with {} task threads, {} I/O threads", context.listeners(), threads, ioThreads);
+            beat(xnio, 0);
+            stopRequested.await();
+            drain();
+        } finally {
+            servers = List.of();
+            xnio.shutdownNow();
+            xnio.awaitTermination(1, TimeUnit.SECONDS);
+        }
+    }
+
+    private OptionMap undertowOptions() {
+        return OptionMap.builder()
+                .set(UndertowOptions.ENABLE_STATISTICS, true) // the drain counts connections
+                .set(UndertowOptions.NO_REQUEST_TIMEOUT, keepAlive > 0 ? keepAlive * 1000 : FIRST_REQUEST_TIMEOUT_MILLIS)
+                .set(UndertowOptions.MAX_HEADER_SIZE, checks.maxHeaderSize()) // Undertow's default is 1 MiB
+                .set(UndertowOptions.MAX_HEADERS, checks.maxHeaders())
+                .set(UndertowOptions.MAX_ENTITY_SIZE, 0L) // no body limit, as Gunicorn (Undertow's is 2 MiB)
+                .getMap();
+    }
+
+    /** The root handler, on the I/O thread: checks, bookkeeping, keep-alive, then the application. */
+    private void serve(HttpServerExchange exchange, HttpHandler app) throws Exception {
+        String target = target(exchange);
+        int refused = checks.check(exchange, target);
+        if (refused != 0) {
+            refuse(exchange, refused);
+            return;
+        }
+        requestStarted(exchange.getRequestMethod() + " " + target + " " + exchange.getProtocol());
+        exchange.addExchangeCompleteListener((ex, next) -> {
+            requestFinished();
+            next.proceed();
+        });
+        exchange.addResponseCommitListener(ex -> {
+            if (!keepConnection()) {
+                ex.setPersistent(false);
+            }
+        });
+        app.handleRequest(exchange);
+    }
+
+    /**
+     * Whether the connection may carry another request: not when stopping, with keep-alive off, or, as
+     * Gunicorn's max_keepalived, when the connections would leave no room for new clients.
+     */
+    private boolean keepConnection() {
+        return isAlive() && keepAlive > 0 && connections.getActiveConnections() < (long) workerConnections - threads;
+    }
+
+    @Override
+    protected void stopAccepting() {
+        super.stopAccepting();
+        if (stopRequested.getCount() > 0) { // the first stop only: by a later one XNIO may be shut down
+            servers.forEach(AcceptingChannel::suspendAccepts);
+            stopRequested.countDown();
+        }
+    }
+
+    /** Waits until every connection has closed, or for the graceful timeout. */
+    private void drain() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(context.config().gracefulTimeout());
+        do {
+            // the first pause also lets connections accepted just before the stop be counted
+            Thread.sleep(DRAIN_POLL_MILLIS);
+        } while (connections.getActiveConnections() > 0 && System.nanoTime() < deadline);
+        long left = connections.getActiveConnections();
+        if (left > 0) {
+            log.warn("Graceful timeout ({} s) reached; closing {} connections", context.config().gracefulTimeout(), left);
+        }
+    }
+
+    /**
+     * One beat visits every I/O thread in turn and then notifies the master, so any one I/O thread
+     * that hangs stops the heartbeat.
+     */
+    private void beat(XnioWorker xnio, int thread) {
+        try {
+            if (thread < xnio.getIoThreadCount()) {
+                xnio.getIoThread(thread).execute(() -> beat(xnio, thread + 1));
+            } else {
+                notifyAlive();
+                xnio.getIoThread(0).executeAfter(() -> beat(xnio, 0), BEAT_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        } catch (RejectedExecutionException shuttingDown) {
+            // the worker is exiting
+        }
+    }
+
+    /** The request target as sent: path and query. */
+    static String target(HttpServerExchange exchange) {
+        String query = exchange.getQueryString();
+        return query.isEmpty() ? exchange.getRequestURI() : exchange.getRequestURI() + "?" + query;
+    }
+
+    /** Answers a request the worker will not serve, and closes the connection (as Gunicorn). */
+    static void refuse(HttpServerExchange exchange, int status) {
+        exchange.setStatusCode(status);
+        exchange.setPersistent(false);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
+        exchange.getResponseSender().send(StatusCodes.getReason(status) + "\n");
+    }
+}

@@ -1,0 +1,47 @@
+package io.qilin.worker.gthread;
+
+import com.sun.net.httpserver.Headers;
+import io.qilin.worker.PortableExchange;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+import java.io.OutputStream;
+import java.net.URI;
+import java.util.ArrayList;
+
+/** A JDK {@code HttpExchange} over an Undertow exchange in blocking mode. */
+final class UndertowHttpExchange extends PortableExchange {
+    private final HttpServerExchange exchange;
+
+    UndertowHttpExchange(HttpServerExchange exchange, URI uri) {
+        super(exchange.getRequestMethod().toString(), uri, exchange.getProtocol().toString(),
+                requestHeaders(exchange), exchange.getInputStream(),
+                exchange.getDestinationAddress(), exchange.getSourceAddress());
+        this.exchange = exchange;
+    }
+
+    private static Headers requestHeaders(HttpServerExchange exchange) {
+        Headers headers = new Headers();
+        for (HeaderValues values : exchange.getRequestHeaders()) {
+            headers.put(values.getHeaderName().toString(), new ArrayList<>(values));
+        }
+        return headers;
+    }
+
+    @Override
+    protected OutputStream openResponse(int code, long length, Headers headers) {
+        exchange.setStatusCode(code);
+        HeaderMap out = exchange.getResponseHeaders();
+        headers.forEach((name, values) -> out.putAll(HttpString.tryFromString(name), values));
+        if (length >= 0) {
+            out.put(io.undertow.util.Headers.CONTENT_LENGTH, length);
+        } else if (length == -1 && code >= 200 && code != 204 && code != 304
+                && !exchange.getRequestMethod().equals(Methods.HEAD)) {
+            out.put(io.undertow.util.Headers.CONTENT_LENGTH, 0); // as the JDK server says "no body"
+        }
+        // UNKNOWN_LENGTH: no Content-Length, so Undertow streams the body chunked (or closes on HTTP/1.0)
+        return exchange.getOutputStream();
+    }
+}
