@@ -1,0 +1,45 @@
+package io.qilin.worker.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScoreboardTest {
+
+    @Test
+    void aWorkersWritesAreSeenThroughTheMastersMapping(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("board");
+        try (Scoreboard master = Scoreboard.create(file, 8); Scoreboard worker = Scoreboard.open(file)) {
+            master.slot(3).reset(2);
+            Scoreboard.Slot mine = worker.slot(3);
+            assertThat(master.slot(3).state()).isEqualTo(Scoreboard.State.BOOTING);
+            assertThat(master.slot(3).generation()).isEqualTo(2);
+            mine.pid(4242);
+            mine.beat();
+            mine.beat();
+            mine.state(Scoreboard.State.READY);
+            mine.requestStarted("GET /slow HTTP/1.1");
+            assertThat(master.slot(3).pid()).isEqualTo(4242);
+            assertThat(master.slot(3).beats()).isEqualTo(2);
+            assertThat(master.slot(3).state()).isEqualTo(Scoreboard.State.READY);
+            assertThat(master.slot(3).inFlight()).isEqualTo(1);
+            assertThat(master.slot(3).requestLine()).isEqualTo("GET /slow HTTP/1.1");
+            assertThat(master.slot(3).requestStart()).isPositive();
+            mine.requestFinished();
+            assertThat(master.slot(3).inFlight()).isZero();
+            assertThat(master.slot(3).requestStart()).isZero();
+            assertThat(master.slot(3).requests()).isEqualTo(1);
+            assertThat(master.slot(2).beats()).isZero();
+        }
+    }
+
+    @Test
+    void aLongRequestLineIsCut(@TempDir Path dir) throws Exception {
+        try (Scoreboard b = Scoreboard.create(dir.resolve("b"), 1)) {
+            b.slot(0).requestStarted("GET /" + "x".repeat(1000));
+            assertThat(b.slot(0).requestLine()).hasSizeLessThan(Scoreboard.SLOT_SIZE).startsWith("GET /xxx");
+        }
+    }
+}
