@@ -3,6 +3,9 @@ package io.qilin.arbiter;
 import io.qilin.arbiter.listen.BoundListener;
 import io.qilin.arbiter.listen.Listeners;
 import io.qilin.arbiter.pidfile.Pidfile;
+import io.qilin.arbiter.settings.Settings;
+import io.qilin.arbiter.systemd.Notifier;
+import io.qilin.arbiter.systemd.SocketActivation;
 import io.qilin.arbiter.spawn.Processes;
 import io.qilin.arbiter.spawn.Signals;
 import io.qilin.worker.ExitCodes;
@@ -23,6 +26,16 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import static io.qilin.arbiter.settings.Settings.BACKLOG;
+import static io.qilin.arbiter.settings.Settings.BOOT_TIMEOUT;
+import static io.qilin.arbiter.settings.Settings.DAEMON;
+import static io.qilin.arbiter.settings.Settings.GRACEFUL_TIMEOUT;
+import static io.qilin.arbiter.settings.Settings.MAX_REQUESTS;
+import static io.qilin.arbiter.settings.Settings.MAX_REQUESTS_JITTER;
+import static io.qilin.arbiter.settings.Settings.TIMEOUT;
+import static io.qilin.arbiter.settings.Settings.WORKERS_COUNT;
+import static io.qilin.arbiter.settings.Settings.WORKER_CLASS;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -43,6 +56,7 @@ final class Arbiter {
     /** Set by an old master for the new one it starts on USR2: its pid, and how many listener fds from 3. */
     private static final String UPGRADE_FROM = "QILIN_UPGRADE_FROM";
     private static final String UPGRADE_FDS = "QILIN_UPGRADE_FDS";
+    private static final String UPGRADE_SYSTEMD = "QILIN_UPGRADE_SYSTEMD";
 
     private final Supplier<Settings> settingsSource;
     private final List<String> args;
@@ -67,6 +81,8 @@ final class Arbiter {
     private int stableGeneration = 1;
     private Settings stableSettings;
     private boolean everReady;
+    /** The first generation has come up and systemd has not been told yet. */
+    private boolean announceReady;
     private boolean stopping;
     private int bootFailures;
     private long nextSpawnAt;
@@ -74,6 +90,9 @@ final class Arbiter {
     private long reexecPid;
     /** The old master that started this one by USR2, until this one is promoted. */
     private long upgradeFrom;
+    /** The listeners came from systemd: never unlinked, and handed on as such. */
+    private boolean systemd;
+    private final Notifier notifier = Notifier.fromEnvironment(System.getenv());
 
     Arbiter(Settings settings, Supplier<Settings> settingsSource, List<String> args, String version) {
         this.settings = settings;
@@ -81,7 +100,7 @@ final class Arbiter {
         this.settingsSource = settingsSource;
         this.args = args;
         this.version = version;
-        this.numWorkers = settings.workers;
+        this.numWorkers = settings.get(WORKERS_COUNT);
     }
 
     /** Runs until stopped; returns the master's exit code. */
@@ -118,7 +137,7 @@ final class Arbiter {
                             reexec();
                             break;
                         case WINCH:
-                            log.debug("SIGWINCH ignored. Not daemonized");
+                            handleWinch();
                             break;
                         case CHLD:
                             break;
@@ -147,9 +166,9 @@ final class Arbiter {
         upgradeFrom = envLong(UPGRADE_FROM);
         log.info("Starting qilin {}{}", version, upgradeFrom > 0 ? " (upgrade of master " + upgradeFrom + ")" : "");
         warnIgnoredSignals();
-        if (settings.pidfile != null) {
+        if (settings.pidfile() != null) {
             try {
-                pidfile = Pidfile.create(upgradeFrom > 0 ? Path.of(settings.pidfile + ".2") : settings.pidfile, pid);
+                pidfile = Pidfile.create(upgradeFrom > 0 ? Path.of(settings.pidfile() + ".2") : settings.pidfile(), pid);
             } catch (IOException e) {
                 throw new StartupError(e.getMessage());
             }
@@ -157,19 +176,28 @@ final class Arbiter {
         for (Sig s : Sig.values()) {
             Signal.handle(new Signal(s.name()), x -> signals.offer(s));
         }
+        int fromSystemd = SocketActivation.passedFds(System.getenv(), pid);
         try {
-            listeners = upgradeFrom > 0 ? Listeners.adopt(3, (int) envLong(UPGRADE_FDS), true)
-                    : Listeners.bind(settings.bindAddresses(), settings.backlog);
+            if (upgradeFrom > 0) {
+                systemd = envLong(UPGRADE_SYSTEMD) == 1;
+                listeners = Listeners.adopt(3, (int) envLong(UPGRADE_FDS), !systemd);
+            } else if (fromSystemd > 0) {
+                systemd = true;
+                listeners = Listeners.adopt(SocketActivation.FIRST_FD, fromSystemd, false);
+                log.info("Using {} socket(s) from systemd; --bind is ignored", fromSystemd);
+            } else {
+                listeners = Listeners.bind(settings.bindAddresses(), settings.get(BACKLOG));
+            }
         } catch (IOException e) {
             throw new StartupError(e.getMessage());
         }
         log.info("Listening at: {} ({})", listeners.stream().map(Object::toString).collect(Collectors.joining(",")), pid);
-        log.info("Using worker: {}", settings.workerClass);
+        log.info("Using worker: {}", settings.get(WORKER_CLASS));
         try {
-            scoreboardPath = settings.workerTmpDirOrDefault().resolve("qilin-" + pid + ".scoreboard");
+            scoreboardPath = settings.workerTmpDir().resolve("qilin-" + pid + ".scoreboard");
             scoreboard = Scoreboard.create(scoreboardPath, SCOREBOARD_SLOTS);
         } catch (IOException e) {
-            throw new StartupError("cannot create the scoreboard in " + settings.workerTmpDirOrDefault() + ": " + e.getMessage());
+            throw new StartupError("cannot create the scoreboard in " + settings.workerTmpDir() + ": " + e.getMessage());
         }
         int[] pipe = Processes.parentWatchPipe();
         launcher = new WorkerLauncher(pid, pipe[0], scoreboardPath);
@@ -207,6 +235,9 @@ final class Arbiter {
         Map<String, String> env = new java.util.TreeMap<>(System.getenv());
         env.put(UPGRADE_FROM, Long.toString(pid));
         env.put(UPGRADE_FDS, Integer.toString(listeners.size()));
+        if (systemd) {
+            env.put(UPGRADE_SYSTEMD, "1");
+        }
         List<Integer> fds = listeners.stream().map(BoundListener::fd).collect(Collectors.toList());
         try {
             reexecPid = new io.qilin.arbiter.spawn.Spawner().spawn(MasterCommand.relaunch(args), env, fds);
@@ -223,11 +254,12 @@ final class Arbiter {
         }
         log.info("Master has been promoted.");
         upgradeFrom = 0;
+        notifier.notify("MAINPID=" + pid, "READY=1", "STATUS=" + status());
         if (pidfile != null) {
             try {
-                pidfile = pidfile.renameTo(settings.pidfile);
+                pidfile = pidfile.renameTo(settings.pidfile());
             } catch (IOException e) {
-                log.error("Cannot move the pidfile to {}: {}", settings.pidfile, e.getMessage());
+                log.error("Cannot move the pidfile to {}: {}", settings.pidfile(), e.getMessage());
             }
         }
     }
@@ -250,10 +282,53 @@ final class Arbiter {
             log.error("Reload failed: {}; the running workers keep serving", e.getMessage());
             return;
         }
+        if (!rebind(fresh)) {
+            return;
+        }
         settings = fresh;
-        numWorkers = fresh.workers;
+        numWorkers = fresh.get(WORKERS_COUNT);
         generation = ++lastGeneration;
         log.info("Hang up: Master; starting generation {} ({} workers)", generation, numWorkers);
+        notifier.notify("RELOADING=1", "MONOTONIC_USEC=" + System.nanoTime() / 1000,
+                "STATUS=Reloading: starting generation " + generation);
+    }
+
+    /**
+     * Binds the new settings' addresses when they differ from the listeners' (a HUP after the config
+     * file changed). The old listeners close: old workers finish what they accepted. False, and the
+     * reload is off, when the new addresses cannot be bound.
+     */
+    private boolean rebind(Settings fresh) {
+        if (systemd || upgradeFrom != 0 || reexecPid != 0
+                || fresh.bindAddresses().equals(settings.bindAddresses())) {
+            return true;
+        }
+        List<BoundListener> fresher;
+        try {
+            fresher = Listeners.bind(fresh.bindAddresses(), fresh.get(BACKLOG));
+        } catch (IOException e) {
+            log.error("Reload failed: {}; the running workers keep serving", e.getMessage());
+            return false;
+        }
+        listeners.forEach(l -> l.close(true));
+        listeners = fresher;
+        log.info("Listening at: {} ({})", listeners.stream().map(Object::toString).collect(Collectors.joining(",")), pid);
+        return true;
+    }
+
+    /** WINCH: when daemonized, stop every worker gracefully and keep the master and its sockets; HUP brings them back. */
+    private void handleWinch() {
+        if (!settings.get(DAEMON)) {
+            log.debug("SIGWINCH ignored. Not daemonized");
+            return;
+        }
+        log.info("graceful stop of workers");
+        numWorkers = 0;
+    }
+
+    /** A line for systemd's STATUS=. */
+    private String status() {
+        return "Serving generation " + generation + " with " + numWorkers + " workers";
     }
 
     /** A new generation could not boot: stop it and go back to the last one that was fully up. */
@@ -261,8 +336,10 @@ final class Arbiter {
         int failed = generation;
         generation = stableGeneration;
         settings = stableSettings;
-        numWorkers = settings.workers;
+        numWorkers = settings.get(WORKERS_COUNT);
         log.error("Reload failed: generation {} {}; generation {} keeps serving", failed, why, generation);
+        notifier.notify("READY=1", "STATUS=Reload failed: generation " + failed + " " + why + "; generation "
+                + generation + " keeps serving");
         for (WorkerProcess w : workers.values()) {
             if (w.generation > generation) {
                 retire(w);
@@ -345,10 +422,17 @@ final class Arbiter {
             if (!w.ready && scoreboard.slot(w.slot).state() == Scoreboard.State.READY) {
                 w.ready = true;
                 w.lastBeatAt = System.nanoTime();
+                if (!everReady && upgradeFrom == 0) {
+                    announceReady = true;
+                }
                 everReady = true;
                 bootFailures = 0;
                 log.debug("Worker (pid:{}) is ready", w.pid); // it-tests wait for this line
             }
+        }
+        if (announceReady && workers.values().stream().filter(w -> w.ready).count() >= numWorkers) {
+            announceReady = false;
+            notifier.notify("READY=1", "STATUS=" + status(), "MAINPID=" + pid);
         }
         if (generation != stableGeneration) {
             long readyNew = workers.values().stream().filter(w -> w.generation == generation && w.ready).count();
@@ -357,6 +441,7 @@ final class Arbiter {
                 stableGeneration = generation;
                 stableSettings = settings;
                 log.info("Reload complete: generation {} is serving ({} workers)", generation, readyNew);
+                notifier.notify("READY=1", "STATUS=" + status());
             }
         }
     }
@@ -371,9 +456,9 @@ final class Arbiter {
         for (WorkerProcess w : workers.values()) {
             Scoreboard.Slot slot = scoreboard.slot(w.slot);
             if (!w.ready) {
-                if (!w.bootTimedOut && now - w.spawnedAt > TimeUnit.SECONDS.toNanos(settings.bootTimeout)) {
+                if (!w.bootTimedOut && now - w.spawnedAt > TimeUnit.SECONDS.toNanos(settings.get(BOOT_TIMEOUT))) {
                     log.error("Worker (pid:{}) was not ready after {} s (--boot-timeout); killing it", w.pid,
-                            settings.bootTimeout);
+                            settings.get(BOOT_TIMEOUT));
                     w.bootTimedOut = true;
                     Processes.kill(w.pid, Signals.KILL);
                 }
@@ -385,21 +470,22 @@ final class Arbiter {
                 w.lastBeatAt = now;
                 continue;
             }
-            if (settings.timeout <= 0) {
+            int timeout = settings.get(TIMEOUT);
+            if (timeout <= 0) {
                 continue;
             }
             long silentNanos = now - w.lastBeatAt;
-            if (silentNanos <= TimeUnit.SECONDS.toNanos(settings.timeout)) {
+            if (silentNanos <= TimeUnit.SECONDS.toNanos(timeout)) {
                 continue;
             }
             if (!w.aborted) {
                 // it-tests match this line
                 log.error("WORKER TIMEOUT (pid:{}): no heartbeat for {} s (--timeout {}); sending SIGABRT",
-                        w.pid, TimeUnit.NANOSECONDS.toSeconds(silentNanos), settings.timeout);
+                        w.pid, TimeUnit.NANOSECONDS.toSeconds(silentNanos), timeout);
                 w.aborted = true;
-                w.lastBeatAt = now - TimeUnit.SECONDS.toNanos(settings.timeout); // KILL one second from now
+                w.lastBeatAt = now - TimeUnit.SECONDS.toNanos(timeout); // KILL one second from now
                 Processes.kill(w.pid, Signals.ABRT);
-            } else if (silentNanos > TimeUnit.SECONDS.toNanos(settings.timeout) + TimeUnit.SECONDS.toNanos(1)) {
+            } else if (silentNanos > TimeUnit.SECONDS.toNanos(timeout) + TimeUnit.SECONDS.toNanos(1)) {
                 log.error("Worker (pid:{}) did not exit after SIGABRT; sending SIGKILL", w.pid);
                 Processes.kill(w.pid, Signals.KILL);
             }
@@ -454,8 +540,8 @@ final class Arbiter {
             return;
         }
         scoreboard.slot(slot).reset(generation);
-        long maxRequests = settings.maxRequests <= 0 ? 0
-                : settings.maxRequests + ThreadLocalRandom.current().nextLong(settings.maxRequestsJitter + 1);
+        long maxRequests = settings.get(MAX_REQUESTS) <= 0 ? 0
+                : settings.get(MAX_REQUESTS) + ThreadLocalRandom.current().nextLong(settings.get(MAX_REQUESTS_JITTER) + 1L);
         try {
             long workerPid = launcher.spawn(settings, listeners, generation, slot, maxRequests);
             usedSlots.set(slot);
@@ -491,7 +577,7 @@ final class Arbiter {
         boolean unlink = reexecPid == 0 && upgradeFrom == 0;   // an upgrade partner still serves these sockets
         listeners.forEach(l -> l.close(unlink));
         listeners = List.of();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.gracefulTimeout);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.get(GRACEFUL_TIMEOUT));
         killWorkers(graceful ? Signals.TERM : Signals.INT);
         while (!workers.isEmpty() && System.nanoTime() - deadline < 0) {
             try {
@@ -509,7 +595,7 @@ final class Arbiter {
             reapWorkers();
         }
         if (!workers.isEmpty()) {
-            log.warn("Killing {} worker(s) still running after {} s: {}", workers.size(), settings.gracefulTimeout,
+            log.warn("Killing {} worker(s) still running after {} s: {}", workers.size(), settings.get(GRACEFUL_TIMEOUT),
                     workers.keySet());
             killWorkers(Signals.KILL);
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -521,6 +607,11 @@ final class Arbiter {
     }
 
     private int halt(String reason, int status, boolean graceful) {
+        if (reexecPid != 0) {
+            notifier.notify("MAINPID=" + reexecPid, "STATUS=Handing over to the new master (pid " + reexecPid + ")");
+        } else {
+            notifier.notify("STOPPING=1", "STATUS=Stopping");
+        }
         stop(graceful);
         log.info("Shutting down: Master");
         if (reason != null) {

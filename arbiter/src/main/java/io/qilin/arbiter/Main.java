@@ -1,12 +1,22 @@
 package io.qilin.arbiter;
 
+import static io.qilin.arbiter.settings.Settings.CHECK_CONFIG;
+import static io.qilin.arbiter.settings.Settings.DAEMON;
+import static io.qilin.arbiter.settings.Settings.ERROR_LOGFILE;
+import static io.qilin.arbiter.settings.Settings.LOGLEVEL;
+import static io.qilin.arbiter.settings.Settings.PRINT_CONFIG;
+import static io.qilin.arbiter.settings.Settings.WORKER_CLASS;
+
+import io.qilin.arbiter.settings.Settings;
+import io.qilin.arbiter.settings.SettingsLoader;
+import io.qilin.arbiter.spawn.Spawner;
 import io.qilin.worker.WorkerKind;
 import io.qilin.worker.internal.LogFiles;
 import io.qilin.worker.internal.LogLevels;
 import io.qilin.worker.internal.WorkerKinds;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
+import java.io.PrintStream;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -16,84 +26,100 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParseResult;
 
 /**
- * {@code qilin [OPTIONS] APP}: parses the command line, checks it, and runs the {@link Arbiter}.
- * Bad input gets one {@code qilin: error:} line and a non-zero exit: 2 for a bad flag, 1 otherwise.
+ * {@code qilin [OPTIONS] APP}: resolves the settings, checks them, and runs the {@link Arbiter}.
+ * Bad input gets one {@code qilin: error:} line and a non-zero exit: 2 for a bad flag, 1 for a bad
+ * value. Only {@link #main} calls {@code System.exit}.
  */
-@Command(name = "qilin", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
-        usageHelpWidth = 100,
-        description = "A pre-fork master/worker HTTP server for the JVM: one master binds the sockets, "
-                + "worker JVMs accept on them, signals drive it (HUP reload, TERM graceful stop, INT quick stop, "
-                + "TTIN/TTOU scale, USR1 reopen logs).")
-public final class Main implements Callable<Integer> {
-    @Mixin
-    Settings settings;
+public final class Main {
+    /** Set in the detached copy of a {@code -D} master, so it does not detach again. */
+    static final String DAEMONIZED = "QILIN_DAEMONIZED";
 
-    private final String[] args;
-
-    Main(String[] args) {
-        this.args = args.clone();
+    private Main() {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        System.exit(run(args, System.out, System.err));
     }
 
-    static int run(String[] args) {
+    static int run(String[] args, PrintStream out, PrintStream err) {
         System.setProperty("qilin.pid", Long.toString(ProcessHandle.current().pid()));
         System.setProperty("qilin.role", "master");
-        CommandLine cl = new CommandLine(new Main(args));
-        cl.setParameterExceptionHandler((e, a) -> {
-            cl.getErr().println("qilin: error: " + e.getMessage() + " (see qilin --help)");
-            return 2;
-        });
-        cl.setExecutionExceptionHandler((e, c, r) -> {
-            c.getErr().println("qilin: error: " + e.getMessage());
-            return 1;
-        });
-        return cl.execute(args);
-    }
-
-    @Override
-    public Integer call() {
-        PrintWriter err = new CommandLine(this).getErr();
+        SettingsLoader loader = new SettingsLoader(System.getenv(), Path.of("").toAbsolutePath());
+        Settings settings;
         try {
-            settings.validate();
-            checkWorkerClass(settings);
-        } catch (IllegalArgumentException e) {
-            err.println("qilin: error: " + e.getMessage());
-            return e.getMessage().startsWith("Invalid value") ? 1 : 2;
-        }
-        LogLevels.apply(settings.logLevel);
-        try {
-            LogFiles.logTo(settings.errorLogfile);
-        } catch (IllegalArgumentException e) {
-            err.println("qilin: error: " + e.getMessage());
-            return 1;
-        }
-        return new Arbiter(settings, this::parseAgain, List.of(args), version()).run();
-    }
-
-    /** The settings as they are now: the same arguments parsed again (a reload's view). */
-    private Settings parseAgain() {
-        Main fresh = new Main(args);
-        try {
-            new CommandLine(fresh).parseArgs(args);
+            CommandLine cl = new CommandLine(SettingsLoader.commandSpec());
+            ParseResult parsed = cl.parseArgs(args);
+            if (parsed.isUsageHelpRequested()) {
+                cl.usage(out);
+                return 0;
+            }
+            if (parsed.isVersionHelpRequested()) {
+                out.println("qilin " + version() + " (Java " + Runtime.version() + ")");
+                return 0;
+            }
+            settings = loader.load(args);
         } catch (CommandLine.ParameterException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+            err.println("qilin: error: " + e.getMessage() + " (see qilin --help)");
+            return 2;
+        } catch (IllegalArgumentException e) {
+            err.println("qilin: error: " + e.getMessage());
+            return 1;
         }
-        fresh.settings.validate();
-        checkWorkerClass(fresh.settings);
-        return fresh.settings;
+        if (settings.get(PRINT_CONFIG)) {
+            settings.describe().forEach(out::println);
+            return 0;
+        }
+        if (settings.app() == null || settings.app().isBlank()) {
+            err.println("qilin: error: Missing required parameter: APP (see qilin --help)");
+            return 2;
+        }
+        try {
+            settings = withKindChecked(settings);
+        } catch (IllegalArgumentException e) {
+            err.println("qilin: error: " + e.getMessage());
+            return 1;
+        }
+        if (settings.get(CHECK_CONFIG)) {
+            return new ConfigCheck(out, err).run(settings);
+        }
+        if (settings.get(DAEMON) && System.getenv(DAEMONIZED) == null) {
+            return daemonize(args, err);
+        }
+        LogLevels.apply(settings.get(LOGLEVEL));
+        try {
+            LogFiles.logTo(settings.get(ERROR_LOGFILE));
+        } catch (IllegalArgumentException e) {
+            err.println("qilin: error: " + e.getMessage());
+            return 1;
+        }
+        return new Arbiter(settings, () -> withKindChecked(loader.load(args)), List.of(args), version()).run();
     }
 
-    /** Finds the worker kind the way a worker will, so a typo fails here with the list of kinds. */
-    static void checkWorkerClass(Settings s) {
+    /**
+     * {@code -D}: starts the same command again as a daemon (new session, stdio on /dev/null) and
+     * returns at once. The log then goes only to {@code --error-logfile}.
+     */
+    private static int daemonize(String[] args, PrintStream err) {
+        java.util.Map<String, String> env = new java.util.TreeMap<>(System.getenv());
+        env.put(DAEMONIZED, "1");
+        try {
+            new Spawner().spawnDetached(MasterCommand.relaunch(List.of(args)), env);
+            return 0;
+        } catch (IOException e) {
+            err.println("qilin: error: cannot daemonize: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /**
+     * Finds the worker kind the way a worker will, so a typo fails here with the list of kinds; the
+     * settings come back with the kind's name (Qilin's own) or class name (anyone else's).
+     */
+    static Settings withKindChecked(Settings s) {
         List<URL> urls = new ArrayList<>();
         for (String entry : s.classpathEntries()) {
             urls.addAll(urlsOf(entry));
@@ -101,8 +127,9 @@ public final class Main implements Callable<Integer> {
         try (URLClassLoader loader = new URLClassLoader(urls.toArray(new URL[0]), Main.class.getClassLoader())) {
             WorkerKinds kinds = WorkerKinds.discover(loader);
             kinds.problems().forEach(p -> System.err.println("qilin: warning: " + p));
-            WorkerKind kind = kinds.select(s.workerClass, loader);
-            s.workerClass = kind.getClass().getName().startsWith("io.qilin.") ? kind.name() : kind.getClass().getName();
+            WorkerKind kind = kinds.select(s.get(WORKER_CLASS), loader);
+            String name = kind.getClass().getName().startsWith("io.qilin.") ? kind.name() : kind.getClass().getName();
+            return s.with(WORKER_CLASS, name);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read --classpath: " + e.getMessage(), e);
         }
@@ -123,7 +150,7 @@ public final class Main implements Callable<Integer> {
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException("Invalid value for classpath: " + entry, e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("Invalid value for classpath: " + entry + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("Invalid value for classpath: " + entry + " (" + e.getMessage() + ")", e);
         }
         return out;
     }
@@ -137,14 +164,6 @@ public final class Main implements Callable<Integer> {
             return p.getProperty("version", "unknown");
         } catch (IOException e) {
             return "unknown";
-        }
-    }
-
-    /** {@code qilin --version}. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[] {"qilin " + version() + " (Java " + Runtime.version() + ")"};
         }
     }
 }

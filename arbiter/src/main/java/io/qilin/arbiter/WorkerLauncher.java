@@ -1,6 +1,7 @@
 package io.qilin.arbiter;
 
 import io.qilin.arbiter.listen.BoundListener;
+import io.qilin.arbiter.settings.Settings;
 import io.qilin.arbiter.spawn.Spawner;
 import io.qilin.worker.ListenerSpec;
 import io.qilin.worker.WorkerConfig;
@@ -39,19 +40,19 @@ final class WorkerLauncher {
         }
         fds.add(parentWatchFd);
         WorkerConfig config = WorkerConfig.builder()
-                .set("APP", s.app)
-                .set("WORKER_CLASS", s.workerClass)
-                .set("TIMEOUT", s.timeout)
-                .set("GRACEFUL_TIMEOUT", s.gracefulTimeout)
+                .set("APP", s.app())
+                .set("WORKER_CLASS", s.get(Settings.WORKER_CLASS))
+                .set("TIMEOUT", s.get(Settings.TIMEOUT))
+                .set("GRACEFUL_TIMEOUT", s.get(Settings.GRACEFUL_TIMEOUT))
                 .set("MAX_REQUESTS", maxRequests)
-                .set("THREADS", s.threads)
-                .set("WORKER_CONNECTIONS", s.workerConnections)
-                .set("KEEP_ALIVE", s.keepAlive)
-                .set("LIMIT_REQUEST_LINE", s.limitRequestLine)
-                .set("LIMIT_REQUEST_FIELDS", s.limitRequestFields)
-                .set("LIMIT_REQUEST_FIELD_SIZE", s.limitRequestFieldSize)
-                .set("LOG_LEVEL", s.logLevel)
-                .set("ERROR_LOGFILE", s.errorLogfile.equals("-") ? "-" : Path.of(s.errorLogfile).toAbsolutePath())
+                .set("THREADS", s.get(Settings.THREADS))
+                .set("WORKER_CONNECTIONS", s.get(Settings.WORKER_CONNECTIONS))
+                .set("KEEP_ALIVE", s.get(Settings.KEEPALIVE))
+                .set("LIMIT_REQUEST_LINE", s.get(Settings.LIMIT_REQUEST_LINE))
+                .set("LIMIT_REQUEST_FIELDS", s.get(Settings.LIMIT_REQUEST_FIELDS))
+                .set("LIMIT_REQUEST_FIELD_SIZE", s.get(Settings.LIMIT_REQUEST_FIELD_SIZE))
+                .set("LOG_LEVEL", s.get(Settings.LOGLEVEL))
+                .set("ERROR_LOGFILE", logFile(s))
                 .set("MASTER_PID", masterPid)
                 .set("GENERATION", generation)
                 .set("SCOREBOARD", scoreboard)
@@ -59,7 +60,18 @@ final class WorkerLauncher {
                 .set("PARENT_FD", 3 + listeners.size())
                 .listeners(specs)
                 .build();
-        return spawner.spawn(argv(s), env(config, listeners.size()), fds);
+        return spawner.spawn(argv(s), env(config, s, listeners.size()), fds);
+    }
+
+    /** A worker that loads the application and exits 0 (or 4) without serving: {@code --check-config}. */
+    long spawnCheck(Settings s) throws IOException {
+        WorkerConfig config = WorkerConfig.builder()
+                .set("APP", s.app())
+                .set("WORKER_CLASS", s.get(Settings.WORKER_CLASS))
+                .set("LOG_LEVEL", s.get(Settings.LOGLEVEL))
+                .set("CHECK_CONFIG", "true")
+                .build();
+        return spawner.spawn(argv(s), env(config, s, 0), List.of());
     }
 
     List<String> argv(Settings s) {
@@ -71,6 +83,10 @@ final class WorkerLauncher {
         argv.add("java.base/sun.nio.ch=ALL-UNNAMED");
         if (featureVersion(java) >= 22) {
             argv.add("--enable-native-access=ALL-UNNAMED");
+        }
+        String name = s.get(Settings.PROC_NAME);
+        if (name != null) {
+            argv.add("-Dqilin.name=" + name);
         }
         for (String prop : new String[] {"logback.configurationFile", "qilin.home"}) {
             String v = System.getProperty(prop);
@@ -99,15 +115,21 @@ final class WorkerLauncher {
     }
 
     static String javaOf(Settings s) {
-        return s.java != null ? s.java : Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return s.get(Settings.JAVA_LAUNCHER) != null ? s.get(Settings.JAVA_LAUNCHER) : Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static Map<String, String> env(WorkerConfig config, int listenerCount) {
+    private static Map<String, String> env(WorkerConfig config, Settings s, int listenerCount) {
         Map<String, String> env = new TreeMap<>(System.getenv());
+        env.putAll(s.workerEnv());
         env.keySet().removeIf(k -> k.startsWith("QILIN_") || k.startsWith("LISTEN_") || k.equals("NOTIFY_SOCKET"));
         env.putAll(config.toEnv());
         env.put("LISTEN_FDS", Integer.toString(listenerCount));
         return env;
+    }
+
+    private static String logFile(Settings s) {
+        String f = s.get(Settings.ERROR_LOGFILE);
+        return f.equals("-") ? f : Path.of(f).toAbsolutePath().toString();
     }
 
     /** The feature version of a java launcher, from its JDK's release file; the master's own if unknown. */

@@ -51,6 +51,10 @@ public abstract class Worker {
             parentWatch.watchPipe(context.config().parentWatchFd());
         }
         app = AppLoader.load(context.config().app(), context.appLoader(), appTypes());
+        if (context.config().checkOnly()) {
+            log.info("Application {} loaded; not serving (--check-config)", context.config().app());
+            return;
+        }
         notifyAlive();
         booted = true;
         context.state(Scoreboard.State.READY);

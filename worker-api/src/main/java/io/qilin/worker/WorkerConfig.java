@@ -100,6 +100,11 @@ public final class WorkerConfig {
         return getInt("PARENT_FD", -1);
     }
 
+    /** True for {@code --check-config}: load the application, then exit without serving. */
+    public boolean checkOnly() {
+        return Boolean.parseBoolean(get("CHECK_CONFIG", "false"));
+    }
+
     /** The inherited listeners, fds from 3 in order. */
     public List<ListenerSpec> listeners() {
         String spec = get("LISTENERS", "");

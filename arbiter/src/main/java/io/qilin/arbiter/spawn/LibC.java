@@ -15,6 +15,8 @@ public interface LibC {
 
     short POSIX_SPAWN_SETSIGDEF = 0x04;
     short POSIX_SPAWN_SETSIGMASK = 0x08;
+    short POSIX_SPAWN_SETSID = 0x80;
+    int O_RDWR = 2;
     /** Generous upper bounds of glibc's opaque types (336, 80 and 128 bytes on x86_64). */
     int SPAWNATTR_SIZE = 1024;
     int FILE_ACTIONS_SIZE = 1024;
@@ -39,6 +41,8 @@ public interface LibC {
     int posix_spawn_file_actions_adddup2(Pointer fileActions, int fd, int newFd);
 
     int posix_spawn_file_actions_addclose(Pointer fileActions, int fd);
+
+    int posix_spawn_file_actions_addopen(Pointer fileActions, int fd, String path, int flags, int mode);
 
     int posix_spawnattr_init(Pointer attr);
 
@@ -67,6 +71,15 @@ public interface LibC {
     int getppid();
 
     int getsockopt(int fd, int level, int option, @Out IntByReference value, IntByReference length);
+
+    int SOCK_DGRAM = 2;
+    int SOCK_CLOEXEC = 0x80000;
+
+    int socket(int domain, int type, int protocol);
+
+    long sendto(int fd, Pointer buffer, long length, int flags, Pointer address, int addressLength);
+
+    int umask(int mask);
 
     String strerror(int errno);
 }

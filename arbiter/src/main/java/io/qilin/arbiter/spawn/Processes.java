@@ -46,6 +46,16 @@ public final class Processes {
         return pid > 0 ? new Exit(pid, status.intValue()) : null;
     }
 
+    /** Waits for one child to exit. */
+    public static Exit waitFor(long pid) {
+        IntByReference status = new IntByReference();
+        int rc;
+        do {
+            rc = C.waitpid((int) pid, status, 0);
+        } while (rc == -1 && alive(pid));
+        return new Exit((int) pid, status.intValue());
+    }
+
     /** Sends a signal; false if the process no longer exists. */
     public static boolean kill(long pid, int signal) {
         return C.kill((int) pid, signal) == 0;

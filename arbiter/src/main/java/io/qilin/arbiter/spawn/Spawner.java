@@ -29,6 +29,20 @@ public final class Spawner {
      * @return the child's pid
      */
     public int spawn(List<String> argv, Map<String, String> env, List<Integer> childFds) throws IOException {
+        return spawn(argv, env, childFds, false);
+    }
+
+    /**
+     * Spawns a daemon: a new session, no controlling terminal, stdin, stdout and stderr on /dev/null.
+     *
+     * @return the child's pid
+     */
+    public int spawnDetached(List<String> argv, Map<String, String> env) throws IOException {
+        return spawn(argv, env, List.of(), true);
+    }
+
+    private int spawn(List<String> argv, Map<String, String> env, List<Integer> childFds, boolean detached)
+            throws IOException {
         int highest = markAllCloseOnExec();
         Pointer actions = Memory.allocateDirect(runtime, LibC.FILE_ACTIONS_SIZE);
         Pointer attr = Memory.allocateDirect(runtime, LibC.SPAWNATTR_SIZE);
@@ -46,12 +60,18 @@ public final class Spawner {
                 check(C.posix_spawn_file_actions_adddup2(actions, park + i, 3 + i), "adddup2");
                 check(C.posix_spawn_file_actions_addclose(actions, park + i), "addclose");
             }
+            if (detached) {
+                for (int fd = 0; fd <= 2; fd++) {
+                    check(C.posix_spawn_file_actions_addopen(actions, fd, "/dev/null", LibC.O_RDWR, 0), "addopen");
+                }
+            }
             C.sigfillset(allSignals);
             C.sigemptyset(noSignals);
             check(C.posix_spawnattr_setsigdefault(attr, allSignals), "posix_spawnattr_setsigdefault");
             check(C.posix_spawnattr_setsigmask(attr, noSignals), "posix_spawnattr_setsigmask");
-            check(C.posix_spawnattr_setflags(attr, (short) (LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK)),
-                    "posix_spawnattr_setflags");
+            short flags = (short) (LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK
+                    | (detached ? LibC.POSIX_SPAWN_SETSID : 0));
+            check(C.posix_spawnattr_setflags(attr, flags), "posix_spawnattr_setflags");
             IntByReference pid = new IntByReference();
             List<Pointer> keep = new ArrayList<>();
             int rc = C.posix_spawnp(pid, argv.get(0), actions, attr, strings(argv, keep), strings(envList(env), keep));

@@ -1,0 +1,180 @@
+package io.qilin.arbiter.settings;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One setting: its name (Gunicorn's, with underscores), its flags, its type as a parser from text,
+ * its default, its help and its section. Immutable; built with the static factories and the
+ * {@code with...} methods.
+ *
+ * @param <T> the value's type
+ */
+public final class Setting<T> {
+    /** How a setting takes its value on the command line. */
+    enum Arity { ONE, REPEATED, SWITCH }
+
+    private final String name;
+    private final String section;
+    private final List<String> flags;
+    private final String metavar;
+    private final String help;
+    private final Arity arity;
+    private final Function<String, T> parser;
+    private final Supplier<T> defaultValue;
+    private final String defaultText;
+
+    private Setting(String name, String section, List<String> flags, String metavar, String help, Arity arity,
+            Function<String, T> parser, Supplier<T> defaultValue, String defaultText) {
+        this.name = name;
+        this.section = section;
+        this.flags = flags;
+        this.metavar = metavar;
+        this.help = help;
+        this.arity = arity;
+        this.parser = parser;
+        this.defaultValue = defaultValue;
+        this.defaultText = defaultText;
+    }
+
+    static Setting<String> string(String name, String section, String metavar, String defaultValue, String help, String... flags) {
+        return new Setting<>(name, section, List.of(flags), metavar, help, Arity.ONE, s -> s, () -> defaultValue,
+                defaultValue == null ? "" : defaultValue);
+    }
+
+    static Setting<Integer> integer(String name, String section, String metavar, int defaultValue, int min, String help,
+            String... flags) {
+        return new Setting<>(name, section, List.of(flags), metavar, help, Arity.ONE, s -> parseInt(s, min),
+                () -> defaultValue, Integer.toString(defaultValue));
+    }
+
+    static Setting<Boolean> toggle(String name, String section, String help, String... flags) {
+        return new Setting<>(name, section, List.of(flags), null, help, Arity.SWITCH, Setting::parseBoolean,
+                () -> false, "false");
+    }
+
+    static Setting<List<String>> list(String name, String section, String metavar, List<String> defaultValue, String help,
+            String... flags) {
+        return new Setting<>(name, section, List.of(flags), metavar, help, Arity.REPEATED, Setting::splitList,
+                () -> defaultValue, String.join(", ", defaultValue));
+    }
+
+    /** The same setting with a default computed when it is needed (it may depend on the environment). */
+    Setting<T> withDefault(Supplier<T> value, String text) {
+        return new Setting<>(name, section, flags, metavar, help, arity, parser, value, text);
+    }
+
+    /** The same setting accepting only these values (case-insensitive). */
+    Setting<T> oneOf(String... choices) {
+        Function<String, T> inner = parser;
+        return new Setting<>(name, section, flags, metavar, help, arity, s -> {
+            for (String c : choices) {
+                if (c.equalsIgnoreCase(s.trim())) {
+                    return inner.apply(c);
+                }
+            }
+            throw new IllegalArgumentException("one of " + String.join(", ", choices));
+        }, defaultValue, defaultText);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String section() {
+        return section;
+    }
+
+    public List<String> flags() {
+        return flags;
+    }
+
+    public String metavar() {
+        return metavar;
+    }
+
+    public String help() {
+        return help;
+    }
+
+    Arity arity() {
+        return arity;
+    }
+
+    /** The default as the docs show it. */
+    public String defaultText() {
+        return defaultText;
+    }
+
+    T defaultValue() {
+        return defaultValue.get();
+    }
+
+    /**
+     * Parses a value given as text (a flag's argument, a config file's value).
+     *
+     * @throws IllegalArgumentException "Invalid value for NAME: VALUE (why)"
+     */
+    T parse(String text) {
+        try {
+            return parser.apply(text);
+        } catch (RuntimeException e) {
+            String why = e.getMessage() == null ? "" : " (" + e.getMessage() + ")";
+            throw new IllegalArgumentException("Invalid value for " + name + ": " + text + why, e);
+        }
+    }
+
+    /** The key in a config file: the name, with dashes or underscores. */
+    boolean matchesKey(String key) {
+        return name.equals(key.trim().replace('-', '_').toLowerCase(Locale.ROOT));
+    }
+
+    private static int parseInt(String s, int min) {
+        int v;
+        try {
+            v = Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a whole number");
+        }
+        if (v < min) {
+            throw new IllegalArgumentException("at least " + min);
+        }
+        return v;
+    }
+
+    private static Boolean parseBoolean(String s) {
+        switch (s.trim().toLowerCase(Locale.ROOT)) {
+            case "true":
+            case "yes":
+            case "on":
+            case "1":
+                return true;
+            case "false":
+            case "no":
+            case "off":
+            case "0":
+                return false;
+            default:
+                throw new IllegalArgumentException("true or false");
+        }
+    }
+
+    /** A config file gives a list as one comma-separated value; the command line, one value per flag. */
+    static List<String> splitList(String s) {
+        List<String> out = new ArrayList<>();
+        for (String part : s.split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.trim());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,210 @@
+package io.qilin.arbiter.settings;
+
+import io.qilin.arbiter.listen.BindAddress;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every setting of the master, declared once, with Gunicorn's names and defaults where Gunicorn has
+ * them; and one resolved set of values. {@link SettingsLoader} fills the values from the defaults,
+ * the config file, {@code QILIN_CMD_ARGS} and the command line, in that order of precedence.
+ */
+public final class Settings {
+    static final String CONFIG_FILE = "Config File";
+    static final String SOCKET = "Server Socket";
+    static final String WORKERS = "Worker Processes";
+    static final String SECURITY = "Security";
+    static final String DEBUGGING = "Debugging";
+    static final String MECHANICS = "Server Mechanics";
+    static final String JAVA = "Java";
+    static final String LOGGING = "Logging";
+
+    public static final Setting<String> CONFIG = Setting.string("config", CONFIG_FILE, "FILE", null,
+            "A properties file of settings (keys are the setting names, such as workers = 4). "
+                    + "Default: ./qilin.properties when it exists.", "-c", "--config");
+    public static final Setting<List<String>> BIND = Setting.list("bind", SOCKET, "ADDRESS", List.of("127.0.0.1:8000"),
+            "Where to listen: HOST:PORT, [v6]:PORT, unix:PATH or fd://N; repeatable. If $PORT is set, the "
+                    + "default is 0.0.0.0:$PORT.", "-b", "--bind")
+            .withDefault(Settings::defaultBind, "127.0.0.1:8000, or 0.0.0.0:$PORT");
+    public static final Setting<Integer> BACKLOG = Setting.integer("backlog", SOCKET, "INT", 2048, 1,
+            "Pending connections each listener queues.", "--backlog");
+    public static final Setting<Integer> WORKERS_COUNT = Setting.integer("workers", WORKERS, "INT", 1, 1,
+            "Worker processes.", "-w", "--workers")
+            .withDefault(Settings::defaultWorkers, "$WEB_CONCURRENCY, or 1");
+    public static final Setting<String> WORKER_CLASS = Setting.string("worker_class", WORKERS, "NAME", "sync",
+            "The worker kind: sync, gthread, vertx, or a WorkerKind class name.", "-k", "--worker-class");
+    public static final Setting<Integer> THREADS = Setting.integer("threads", WORKERS, "INT", 1, 0,
+            "Task threads per worker (gthread) or event loops per worker (vertx).", "--threads");
+    public static final Setting<Integer> WORKER_CONNECTIONS = Setting.integer("worker_connections", WORKERS, "INT",
+            1000, 1, "Most simultaneous clients per worker.", "--worker-connections");
+    public static final Setting<Integer> MAX_REQUESTS = Setting.integer("max_requests", WORKERS, "INT", 0, 0,
+            "Requests a worker serves before it is replaced; 0 disables.", "--max-requests");
+    public static final Setting<Integer> MAX_REQUESTS_JITTER = Setting.integer("max_requests_jitter", WORKERS, "INT",
+            0, 0, "A random 0..N added to max_requests per worker, so workers do not all restart at once.",
+            "--max-requests-jitter");
+    public static final Setting<Integer> TIMEOUT = Setting.integer("timeout", WORKERS, "SECONDS", 30, 0,
+            "A worker whose heartbeat is silent this long is aborted (thread dump), then killed; 0 disables.",
+            "-t", "--timeout");
+    public static final Setting<Integer> GRACEFUL_TIMEOUT = Setting.integer("graceful_timeout", WORKERS, "SECONDS", 30, 0,
+            "Time workers get to finish their requests after TERM before they are killed.", "--graceful-timeout");
+    public static final Setting<Integer> KEEPALIVE = Setting.integer("keepalive", WORKERS, "SECONDS", 2, 0,
+            "Idle keep-alive connections are closed after this; 0 disables keep-alive.", "--keep-alive");
+    public static final Setting<Integer> BOOT_TIMEOUT = Setting.integer("boot_timeout", WORKERS, "SECONDS", 30, 1,
+            "Time a new worker has to load the application and report ready; a reload whose workers miss it "
+                    + "is rolled back.", "--boot-timeout");
+    public static final Setting<Integer> LIMIT_REQUEST_LINE = Setting.integer("limit_request_line", SECURITY, "BYTES",
+            4094, 0, "Longest request line (400 beyond); 0 means the maximum, 8190.", "--limit-request-line");
+    public static final Setting<Integer> LIMIT_REQUEST_FIELDS = Setting.integer("limit_request_fields", SECURITY, "INT",
+            100, 0, "Most header fields in a request (431 beyond).", "--limit-request-fields");
+    public static final Setting<Integer> LIMIT_REQUEST_FIELD_SIZE = Setting.integer("limit_request_field_size", SECURITY,
+            "BYTES", 8190, 0, "Longest header field (431 beyond).", "--limit-request-field_size",
+            "--limit-request-field-size");
+    public static final Setting<Boolean> CHECK_CONFIG = Setting.toggle("check_config", DEBUGGING,
+            "Check the settings and load the application in a throwaway worker, then exit 0 (or 1).", "--check-config");
+    public static final Setting<Boolean> PRINT_CONFIG = Setting.toggle("print_config", DEBUGGING,
+            "Print every setting's value, then exit.", "--print-config");
+    public static final Setting<Boolean> DAEMON = Setting.toggle("daemon", MECHANICS,
+            "Detach from the terminal (bin/qilin starts the master in a new session, output to the log file). "
+                    + "WINCH is honoured only then.", "-D", "--daemon");
+    public static final Setting<List<String>> RAW_ENV = Setting.list("raw_env", MECHANICS, "KEY=VALUE", List.of(),
+            "Environment variables for the workers; repeatable. Re-read on every reload.", "-e", "--env");
+    public static final Setting<String> PIDFILE = Setting.string("pidfile", MECHANICS, "FILE", null,
+            "Write the master's pid to this file.", "-p", "--pid");
+    public static final Setting<String> WORKER_TMP_DIR = Setting.string("worker_tmp_dir", MECHANICS, "DIR", null,
+            "Where the heartbeat scoreboard lives (default: /dev/shm when present, else the temp dir).",
+            "--worker-tmp-dir");
+    public static final Setting<String> PROC_NAME = Setting.string("proc_name", MECHANICS, "NAME", null,
+            "A name for this server in the log and in the workers' command line (-Dqilin.name=NAME), for ps.",
+            "-n", "--name");
+    public static final Setting<List<String>> CLASSPATH = Setting.list("classpath", JAVA, "PATH", List.of(),
+            "Application jars and directories (':'-separated, dir/* for every jar in dir); repeatable.",
+            "--classpath");
+    public static final Setting<String> JAVA_LAUNCHER = Setting.string("java", JAVA, "PATH", null,
+            "The java launcher for worker JVMs (default: the master's own).", "--java");
+    public static final Setting<String> WORKER_JVM_OPTS = Setting.string("worker_jvm_opts", JAVA, "OPTS", "",
+            "JVM options for every worker, space separated, e.g. \"-Xmx256m -XX:+UseSerialGC\".", "--worker-jvm-opts");
+    public static final Setting<String> ERROR_LOGFILE = Setting.string("errorlog", LOGGING, "FILE", "-",
+            "The log of the master and the workers; '-' is stderr. USR1 reopens it.", "--error-logfile", "--log-file");
+    public static final Setting<String> LOGLEVEL = Setting.string("loglevel", LOGGING, "LEVEL", "info",
+            "debug, info, warning, error or critical.", "--log-level")
+            .oneOf("debug", "info", "warning", "error", "critical");
+
+    /** Every setting, in the order of the docs. */
+    public static final List<Setting<?>> ALL = List.of(CONFIG, BIND, BACKLOG, WORKERS_COUNT, WORKER_CLASS, THREADS,
+            WORKER_CONNECTIONS, MAX_REQUESTS, MAX_REQUESTS_JITTER, TIMEOUT, GRACEFUL_TIMEOUT, KEEPALIVE, BOOT_TIMEOUT,
+            LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
+            RAW_ENV, PIDFILE, WORKER_TMP_DIR, PROC_NAME, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
+            LOGLEVEL);
+
+    private final Map<Setting<?>, Object> values;
+    private final String app;
+
+    Settings(Map<Setting<?>, Object> values, String app) {
+        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        this.app = app;
+    }
+
+    /** The value of a setting, its default when nothing set it. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        return values.containsKey(setting) ? (T) values.get(setting) : setting.defaultValue();
+    }
+
+    /** The application spec, such as {@code com.example.Hello}. */
+    public String app() {
+        return app;
+    }
+
+    public List<BindAddress> bindAddresses() {
+        List<BindAddress> out = new ArrayList<>();
+        for (String b : get(BIND)) {
+            out.add(BindAddress.parse(b));
+        }
+        return out;
+    }
+
+    /** The --classpath entries, split on ':'. */
+    public List<String> classpathEntries() {
+        List<String> out = new ArrayList<>();
+        for (String c : get(CLASSPATH)) {
+            for (String e : c.split(File.pathSeparator)) {
+                if (!e.isBlank()) {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    public List<String> workerJvmOptions() {
+        String opts = get(WORKER_JVM_OPTS);
+        return opts.isBlank() ? List.of() : Arrays.asList(opts.trim().split("\\s+"));
+    }
+
+    public Path pidfile() {
+        String p = get(PIDFILE);
+        return p == null ? null : Path.of(p);
+    }
+
+    public Path workerTmpDir() {
+        String dir = get(WORKER_TMP_DIR);
+        if (dir != null) {
+            return Path.of(dir);
+        }
+        Path shm = Path.of("/dev/shm");
+        return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    /** The raw_env entries as a map; each was checked to have the form KEY=VALUE. */
+    public Map<String, String> workerEnv() {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String kv : get(RAW_ENV)) {
+            int eq = kv.indexOf('=');
+            env.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return env;
+    }
+
+    /** This set of values with one changed (for a kind name resolved at start, say). */
+    public <T> Settings with(Setting<T> setting, T value) {
+        Map<Setting<?>, Object> copy = new LinkedHashMap<>(values);
+        copy.put(setting, value);
+        return new Settings(copy, app);
+    }
+
+    /** {@code name = value} lines, one per setting, for --print-config. */
+    public List<String> describe() {
+        List<String> lines = new ArrayList<>();
+        for (Setting<?> s : ALL) {
+            Object v = get(s);
+            String text = v == null ? "" : v instanceof List ? String.join(", ", (List<String>) v) : v.toString();
+            lines.add(s.name() + " = " + text);
+        }
+        lines.add("app = " + (app == null ? "" : app));
+        return lines;
+    }
+
+    private static List<String> defaultBind() {
+        String port = System.getenv("PORT");
+        return port == null || port.isBlank() ? List.of("127.0.0.1:8000") : List.of("0.0.0.0:" + port.trim());
+    }
+
+    private static Integer defaultWorkers() {
+        String wc = System.getenv("WEB_CONCURRENCY");
+        if (wc == null || wc.isBlank()) {
+            return 1;
+        }
+        try {
+            return Math.max(1, Integer.parseInt(wc.trim()));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+}

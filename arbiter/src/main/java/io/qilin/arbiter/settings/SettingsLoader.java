@@ -1,0 +1,187 @@
+package io.qilin.arbiter.settings;
+
+import io.qilin.arbiter.listen.BindAddress;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Resolves the settings, each source overriding the one before: the defaults, the config file
+ * ({@code -c FILE}, else {@code ./qilin.properties} when it exists), {@code QILIN_CMD_ARGS}, the
+ * command line. A list given by a source replaces the lower source's list.
+ */
+public final class SettingsLoader {
+    /** The environment variable holding extra command-line arguments, as Gunicorn's GUNICORN_CMD_ARGS. */
+    public static final String CMD_ARGS = "QILIN_CMD_ARGS";
+    static final String DEFAULT_CONFIG = "qilin.properties";
+
+    private final Map<String, String> env;
+    private final Path cwd;
+
+    public SettingsLoader(Map<String, String> env, Path cwd) {
+        this.env = env;
+        this.cwd = cwd;
+    }
+
+    /** The command line's spec: an option per setting, plus APP, help and version. */
+    public static CommandSpec commandSpec() {
+        CommandSpec spec = CommandSpec.create().name("qilin");
+        spec.mixinStandardHelpOptions(true);
+        for (Setting<?> s : Settings.ALL) {
+            OptionSpec.Builder b = OptionSpec.builder(s.flags().toArray(new String[0]))
+                    .description(s.help() + (s.arity() == Setting.Arity.SWITCH ? "" : " Default: " + s.defaultText() + "."))
+                    .userObject(s);
+            switch (s.arity()) {
+                case SWITCH:
+                    b.arity("0").type(boolean.class);
+                    break;
+                case REPEATED:
+                    b.arity("1").type(List.class).auxiliaryTypes(String.class).paramLabel(s.metavar());
+                    break;
+                default:
+                    b.arity("1").type(String.class).paramLabel(s.metavar());
+            }
+            spec.addOption(b.build());
+        }
+        spec.addPositional(PositionalParamSpec.builder().index("0").arity("0..1").paramLabel("APP").type(String.class)
+                .description("The application: com.example.Hello (a public class with a no-argument constructor) "
+                        + "or com.example.App::handler (a public static field or factory method).").build());
+        return spec;
+    }
+
+    /**
+     * Parses everything.
+     *
+     * @throws CommandLine.ParameterException for an unknown flag or a missing argument (exit 2)
+     * @throws IllegalArgumentException "Invalid value for NAME: VALUE" and the like (exit 1)
+     */
+    public Settings load(String[] args) {
+        Given cli = parse(args);
+        Given fromEnv = parse(ShellWords.split(env.getOrDefault(CMD_ARGS, "")));
+        String configName = (String) cli.values.getOrDefault(Settings.CONFIG, fromEnv.values.get(Settings.CONFIG));
+        Given file = readConfig(configName);
+
+        Map<Setting<?>, Object> values = new LinkedHashMap<>(file.values);
+        values.putAll(fromEnv.values);
+        values.putAll(cli.values);
+        String app = cli.app != null ? cli.app : fromEnv.app != null ? fromEnv.app : file.app;
+        Settings settings = new Settings(values, app);
+        validate(settings);
+        return settings;
+    }
+
+    /** The settings a command line gives, with their values parsed. */
+    private static Given parse(List<String> args) {
+        return parse(args.toArray(new String[0]));
+    }
+
+    private static Given parse(String[] args) {
+        CommandLine cl = new CommandLine(commandSpec());
+        ParseResult r = cl.parseArgs(args);
+        Given given = new Given();
+        for (OptionSpec o : r.matchedOptions()) {
+            if (!(o.userObject() instanceof Setting)) {
+                continue;
+            }
+            Setting<?> s = (Setting<?>) o.userObject();
+            switch (s.arity()) {
+                case SWITCH:
+                    given.values.put(s, Boolean.TRUE);
+                    break;
+                case REPEATED:
+                    List<String> all = new ArrayList<>();
+                    for (String v : o.stringValues()) {
+                        all.add(v);
+                    }
+                    given.values.put(s, all);
+                    break;
+                default:
+                    given.values.put(s, s.parse(o.stringValues().get(o.stringValues().size() - 1)));
+            }
+        }
+        if (r.hasMatchedPositional(0)) {
+            given.app = r.matchedPositional(0).getValue();
+        }
+        return given;
+    }
+
+    private Given readConfig(String name) {
+        Path path;
+        if (name != null) {
+            path = cwd.resolve(name);
+            if (!Files.isReadable(path)) {
+                throw new IllegalArgumentException("Invalid value for config: " + name + " (no readable file)");
+            }
+        } else {
+            path = cwd.resolve(DEFAULT_CONFIG);
+            if (!Files.isReadable(path)) {
+                return new Given();
+            }
+        }
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot read config file " + path + ": " + e.getMessage(), e);
+        }
+        Given given = new Given();
+        for (String key : p.stringPropertyNames()) {
+            String value = p.getProperty(key).trim();
+            if (key.trim().equalsIgnoreCase("app")) {
+                given.app = value;
+                continue;
+            }
+            Setting<?> s = Settings.ALL.stream().filter(x -> x.matchesKey(key)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("unknown setting '" + key + "' in " + path));
+            if (s == Settings.CONFIG) {
+                throw new IllegalArgumentException("'config' cannot be set in a config file (" + path + ")");
+            }
+            given.values.put(s, s.parse(value));
+        }
+        return given;
+    }
+
+    /** Checks that need more than one value's text: addresses, files, the form of raw_env. */
+    private static void validate(Settings s) {
+        for (String b : s.get(Settings.BIND)) {
+            try {
+                BindAddress.parse(b);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Invalid value for bind: " + b + " (" + e.getMessage() + ")", e);
+            }
+        }
+        for (String kv : s.get(Settings.RAW_ENV)) {
+            if (kv.indexOf('=') <= 0) {
+                throw new IllegalArgumentException("Invalid value for raw_env: " + kv + " (KEY=VALUE)");
+            }
+        }
+        String java = s.get(Settings.JAVA_LAUNCHER);
+        if (java != null && !Files.isExecutable(Path.of(java))) {
+            throw new IllegalArgumentException("Invalid value for java: " + java + " (not an executable file)");
+        }
+        for (String entry : s.classpathEntries()) {
+            String e = entry.endsWith("/*") ? entry.substring(0, entry.length() - 2) : entry;
+            if (!Files.exists(Path.of(e))) {
+                throw new IllegalArgumentException("Invalid value for classpath: " + entry + " (does not exist)");
+            }
+        }
+    }
+
+    /** What one source gave. */
+    private static final class Given {
+        final Map<Setting<?>, Object> values = new LinkedHashMap<>();
+        String app;
+    }
+}

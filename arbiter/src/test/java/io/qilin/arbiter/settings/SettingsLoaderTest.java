@@ -1,0 +1,121 @@
+package io.qilin.arbiter.settings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Gunicorn's tests/test_config.py, translated: defaults, validation, and the order of precedence. */
+class SettingsLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Settings load(Map<String, String> env, String... args) {
+        return new SettingsLoader(env, dir).load(args);
+    }
+
+    @Test
+    void defaultsAreGunicorns() {
+        Settings s = load(Map.of(), "app.Main");
+        assertThat(s.get(Settings.BIND)).containsExactly("127.0.0.1:8000");
+        assertThat(s.get(Settings.WORKERS_COUNT)).isEqualTo(1);
+        assertThat(s.get(Settings.WORKER_CLASS)).isEqualTo("sync");
+        assertThat(s.get(Settings.TIMEOUT)).isEqualTo(30);
+        assertThat(s.get(Settings.GRACEFUL_TIMEOUT)).isEqualTo(30);
+        assertThat(s.get(Settings.KEEPALIVE)).isEqualTo(2);
+        assertThat(s.get(Settings.BACKLOG)).isEqualTo(2048);
+        assertThat(s.get(Settings.LIMIT_REQUEST_LINE)).isEqualTo(4094);
+        assertThat(s.get(Settings.LOGLEVEL)).isEqualTo("info");
+        assertThat(s.get(Settings.DAEMON)).isFalse();
+        assertThat(s.app()).isEqualTo("app.Main");
+    }
+
+    @Test
+    void environmentDefaultsAsGunicorn() {
+        // Gunicorn: $PORT makes the default bind 0.0.0.0:$PORT; WEB_CONCURRENCY the default worker count.
+        // These read the real environment, so only the fallbacks are checked here.
+        assertThat(Setting.splitList("a:1, unix:/b ,")).containsExactly("a:1", "unix:/b");
+    }
+
+    @Test
+    void aConfigFileSetsValuesAndTheCommandLineWins() throws Exception {
+        Files.writeString(dir.resolve("qilin.properties"), "workers = 3\nbind = 127.0.0.1:9001, unix:/tmp/a.sock\n"
+                + "worker-class = gthread\nkeepalive = 7\napp = from.File\n");
+        Settings fromFile = load(Map.of());
+        assertThat(fromFile.get(Settings.WORKERS_COUNT)).isEqualTo(3);
+        assertThat(fromFile.get(Settings.BIND)).containsExactly("127.0.0.1:9001", "unix:/tmp/a.sock");
+        assertThat(fromFile.get(Settings.WORKER_CLASS)).isEqualTo("gthread");
+        assertThat(fromFile.app()).isEqualTo("from.File");
+
+        Settings cli = load(Map.of(), "-w", "5", "-b", "127.0.0.1:9002", "from.Cli");
+        assertThat(cli.get(Settings.WORKERS_COUNT)).isEqualTo(5);
+        assertThat(cli.get(Settings.BIND)).containsExactly("127.0.0.1:9002");
+        assertThat(cli.get(Settings.KEEPALIVE)).isEqualTo(7);
+        assertThat(cli.app()).isEqualTo("from.Cli");
+    }
+
+    @Test
+    void cmdArgsOverrideTheFileAndTheCommandLineOverridesCmdArgs() throws Exception {
+        Path conf = dir.resolve("other.properties");
+        Files.writeString(conf, "workers = 3\ntimeout = 11\nmax_requests = 9\n");
+        Map<String, String> env = Map.of(SettingsLoader.CMD_ARGS, "-c other.properties --workers 4 --timeout=12 -e 'A=b c'");
+        Settings s = load(env, "--workers", "6", "x.App");
+        assertThat(s.get(Settings.WORKERS_COUNT)).isEqualTo(6);
+        assertThat(s.get(Settings.TIMEOUT)).isEqualTo(12);
+        assertThat(s.get(Settings.MAX_REQUESTS)).isEqualTo(9);
+        assertThat(s.workerEnv()).containsEntry("A", "b c");
+    }
+
+    @Test
+    void invalidValuesNameTheSettingAndTheValue() throws Exception {
+        assertThatThrownBy(() -> load(Map.of(), "-w", "many", "x.App"))
+                .hasMessage("Invalid value for workers: many (not a whole number)");
+        assertThatThrownBy(() -> load(Map.of(), "-w", "0", "x.App")).hasMessage("Invalid value for workers: 0 (at least 1)");
+        assertThatThrownBy(() -> load(Map.of(), "--timeout", "-1", "x.App")).hasMessage("Invalid value for timeout: -1 (at least 0)");
+        assertThatThrownBy(() -> load(Map.of(), "--log-level", "loud", "x.App"))
+                .hasMessageStartingWith("Invalid value for loglevel: loud (one of debug, info");
+        assertThatThrownBy(() -> load(Map.of(), "-b", "127.0.0.1:x", "x.App"))
+                .hasMessage("Invalid value for bind: 127.0.0.1:x ('x' is not a valid port number)");
+        assertThatThrownBy(() -> load(Map.of(), "-e", "NOEQUALS", "x.App")).hasMessage("Invalid value for raw_env: NOEQUALS (KEY=VALUE)");
+        assertThatThrownBy(() -> load(Map.of(), "--classpath", "/no/such.jar", "x.App"))
+                .hasMessage("Invalid value for classpath: /no/such.jar (does not exist)");
+        Files.writeString(dir.resolve("qilin.properties"), "wrokers = 2\n");
+        assertThatThrownBy(() -> load(Map.of(), "x.App")).hasMessageStartingWith("unknown setting 'wrokers' in ");
+        Files.writeString(dir.resolve("qilin.properties"), "daemon = maybe\n");
+        assertThatThrownBy(() -> load(Map.of(), "x.App")).hasMessage("Invalid value for daemon: maybe (true or false)");
+    }
+
+    @Test
+    void unknownFlagsAreParameterErrors() {
+        assertThatThrownBy(() -> load(Map.of(), "--wrokers", "2")).isInstanceOf(CommandLine.ParameterException.class);
+        assertThatThrownBy(() -> load(Map.of(), "-c", "missing.properties", "x.App"))
+                .hasMessage("Invalid value for config: missing.properties (no readable file)");
+    }
+
+    @Test
+    void switchesAndRepeatedOptions() {
+        Settings s = load(Map.of(), "-D", "--check-config", "-b", "unix:/a,b.sock", "-b", "[::1]:80", "x.App");
+        assertThat(s.get(Settings.DAEMON)).isTrue();
+        assertThat(s.get(Settings.CHECK_CONFIG)).isTrue();
+        assertThat(s.get(Settings.BIND)).containsExactly("unix:/a,b.sock", "[::1]:80");
+    }
+
+    @Test
+    void printConfigListsEverySetting() {
+        List<String> lines = load(Map.of(), "-w", "3", "x.App").describe();
+        assertThat(lines).contains("workers = 3", "bind = 127.0.0.1:8000", "app = x.App");
+        assertThat(lines).hasSize(Settings.ALL.size() + 1);
+    }
+
+    @Test
+    void eachSettingIsDeclaredOnceWithUniqueFlags() {
+        assertThat(Settings.ALL.stream().map(Setting::name)).doesNotHaveDuplicates();
+        assertThat(Settings.ALL.stream().flatMap(s -> s.flags().stream())).doesNotHaveDuplicates();
+    }
+}
