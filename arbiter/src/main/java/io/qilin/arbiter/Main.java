@@ -92,6 +92,7 @@ public final class Main {
         LogLevels.apply(settings.get(LOGLEVEL));
         try {
             LogFiles.logTo(settings.get(ERROR_LOGFILE));
+            LogFiles.accessLogTo(settings.get(Settings.ACCESS_LOGFILE));
         } catch (IllegalArgumentException e) {
             err.println("qilin: error: " + e.getMessage());
             return 1;

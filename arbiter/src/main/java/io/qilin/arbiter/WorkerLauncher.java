@@ -52,7 +52,9 @@ final class WorkerLauncher {
                 .set("LIMIT_REQUEST_FIELDS", s.get(Settings.LIMIT_REQUEST_FIELDS))
                 .set("LIMIT_REQUEST_FIELD_SIZE", s.get(Settings.LIMIT_REQUEST_FIELD_SIZE))
                 .set("LOG_LEVEL", s.get(Settings.LOGLEVEL))
-                .set("ERROR_LOGFILE", logFile(s))
+                .set("ERROR_LOGFILE", logFile(s.get(Settings.ERROR_LOGFILE)))
+                .set("ACCESS_LOGFILE", s.get(Settings.ACCESS_LOGFILE) == null ? null : logFile(s.get(Settings.ACCESS_LOGFILE)))
+                .set("ACCESS_LOG_FORMAT", s.get(Settings.ACCESS_LOG_FORMAT))
                 .set("MASTER_PID", masterPid)
                 .set("GENERATION", generation)
                 .set("SCOREBOARD", scoreboard)
@@ -127,8 +129,7 @@ final class WorkerLauncher {
         return env;
     }
 
-    private static String logFile(Settings s) {
-        String f = s.get(Settings.ERROR_LOGFILE);
+    private static String logFile(String f) {
         return f.equals("-") ? f : Path.of(f).toAbsolutePath().toString();
     }
 

@@ -41,6 +41,7 @@ public abstract class PortableExchange extends HttpExchange {
     private OutputStream out;
     private OutputStream wire;
     private int responseCode = -1;
+    private long responseBytes;
 
     protected PortableExchange(String method, URI uri, String protocol, Headers requestHeaders,
             InputStream body, InetSocketAddress local, InetSocketAddress remote) {
@@ -55,11 +56,13 @@ public abstract class PortableExchange extends HttpExchange {
             @Override
             public void write(int b) throws IOException {
                 wire().write(b);
+                responseBytes++;
             }
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 wire().write(b, off, len);
+                responseBytes += len;
             }
 
             @Override
@@ -84,6 +87,11 @@ public abstract class PortableExchange extends HttpExchange {
      * @param length the body's length, -1 for no body, or {@link #UNKNOWN_LENGTH}
      */
     protected abstract OutputStream openResponse(int code, long length, Headers headers) throws IOException;
+
+    /** Body bytes the application wrote, for the access log. */
+    public final long responseBytes() {
+        return responseBytes;
+    }
 
     /** True once the status line and headers have gone out. */
     public final boolean responseStarted() {

@@ -21,6 +21,7 @@ public final class WorkerMain {
         WorkerConfig config = WorkerConfig.fromEnv(System.getenv());
         LogLevels.apply(config.get("LOG_LEVEL", "info"));
         LogFiles.logTo(config.get("ERROR_LOGFILE", "-"));
+        LogFiles.accessLogTo(config.get("ACCESS_LOGFILE", ""));
         Logger log = LoggerFactory.getLogger(WorkerMain.class);
         long pid = ProcessHandle.current().pid();
         log.info("Booting worker with pid: {}", pid);

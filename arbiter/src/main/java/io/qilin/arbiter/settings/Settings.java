@@ -92,6 +92,13 @@ public final class Settings {
             "JVM options for every worker, space separated, e.g. \"-Xmx256m -XX:+UseSerialGC\".", "--worker-jvm-opts");
     public static final Setting<String> ERROR_LOGFILE = Setting.string("errorlog", LOGGING, "FILE", "-",
             "The log of the master and the workers; '-' is stderr. USR1 reopens it.", "--error-logfile", "--log-file");
+    public static final Setting<String> ACCESS_LOGFILE = Setting.string("accesslog", LOGGING, "FILE", null,
+            "The access log of every worker; '-' is stdout. Off by default. USR1 reopens it.", "--access-logfile");
+    public static final Setting<String> ACCESS_LOG_FORMAT = Setting.string("access_log_format", LOGGING, "FORMAT",
+            io.qilin.worker.AccessLog.DEFAULT_FORMAT, "The access log's line, in Gunicorn's atoms: %(h)s remote address, "
+                    + "%(t)s date, %(r)s request line, %(s)s status, %(b)s length, %(f)s referer, %(a)s user agent, "
+                    + "%(D)s microseconds, %(L)s seconds, %({name}i)s a request header, %({name}o)s a response header.",
+            "--access-logformat");
     public static final Setting<String> LOGLEVEL = Setting.string("loglevel", LOGGING, "LEVEL", "info",
             "debug, info, warning, error or critical.", "--log-level")
             .oneOf("debug", "info", "warning", "error", "critical");
@@ -101,7 +108,7 @@ public final class Settings {
             WORKER_CONNECTIONS, MAX_REQUESTS, MAX_REQUESTS_JITTER, TIMEOUT, GRACEFUL_TIMEOUT, KEEPALIVE, BOOT_TIMEOUT,
             LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
             RAW_ENV, PIDFILE, WORKER_TMP_DIR, PROC_NAME, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
-            LOGLEVEL);
+            ACCESS_LOGFILE, ACCESS_LOG_FORMAT, LOGLEVEL);
 
     private final Map<Setting<?>, Object> values;
     private final String app;

@@ -60,6 +60,43 @@ public final class LogFiles {
         root.addAppender(appender);
     }
 
+    /**
+     * Sends the access log ({@link io.qilin.worker.AccessLog#LOGGER}) to {@code file}, or to stdout for
+     * {@code -}; each line as it is, nothing added.
+     */
+    public static void accessLogTo(String file) {
+        if (file == null || file.isEmpty() || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext)) {
+            return;
+        }
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(ctx);
+        encoder.setPattern("%msg%n");
+        encoder.start();
+        OutputStreamAppender<ILoggingEvent> appender;
+        if (file.equals("-")) {
+            ch.qos.logback.core.ConsoleAppender<ILoggingEvent> console = new ch.qos.logback.core.ConsoleAppender<>();
+            appender = console;
+        } else {
+            FileAppender<ILoggingEvent> fa = new FileAppender<>();
+            fa.setFile(file);
+            fa.setAppend(true);
+            appender = fa;
+        }
+        appender.setContext(ctx);
+        appender.setName("access-logfile");
+        appender.setEncoder(encoder);
+        appender.start();
+        if (!appender.isStarted()) {
+            throw new IllegalArgumentException("Invalid value for accesslog: cannot open " + file + " for writing");
+        }
+        Logger access = ctx.getLogger(io.qilin.worker.AccessLog.LOGGER);
+        access.detachAndStopAllAppenders();
+        access.setAdditive(false);
+        access.setLevel(ch.qos.logback.classic.Level.INFO);
+        access.addAppender(appender);
+    }
+
     /** Closes and reopens every file appender; returns the files reopened. */
     public static List<String> reopen() {
         List<String> files = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.qilin.worker.gthread;
 
+import io.qilin.worker.AccessLog;
 import io.qilin.worker.Listener;
 import io.qilin.worker.ListenerSpec;
 import io.qilin.worker.Worker;
@@ -48,6 +49,7 @@ import org.xnio.nio.InheritedTcpServer;
  * </ul>
  */
 final class GthreadWorker extends Worker {
+    private final AccessLog accessLog;
     private static final Logger log = LoggerFactory.getLogger(GthreadWorker.class);
     private static final int BUFFER_SIZE = 16 * 1024;
     private static final long BEAT_MILLIS = 500;
@@ -66,6 +68,7 @@ final class GthreadWorker extends Worker {
 
     GthreadWorker(WorkerContext context) {
         super(context);
+        this.accessLog = AccessLog.fromConfig(context.config());
         for (Listener l : context.listeners()) {
             if (l.spec().family() == ListenerSpec.Family.UNIX) {
                 throw new IllegalArgumentException("the gthread worker cannot serve " + l
@@ -151,8 +154,18 @@ final class GthreadWorker extends Worker {
             return;
         }
         requestStarted(exchange.getRequestMethod() + " " + target + " " + exchange.getProtocol());
+        long startNanos = System.nanoTime();
+        java.time.ZonedDateTime start = accessLog.enabled() ? java.time.ZonedDateTime.now() : null;
         exchange.addExchangeCompleteListener((ex, next) -> {
             requestFinished();
+            if (accessLog.enabled()) {
+                java.net.InetSocketAddress peer = ex.getSourceAddress();
+                accessLog.log(new AccessLog.Entry(peer == null || peer.getAddress() == null ? null
+                        : peer.getAddress().getHostAddress(), ex.getRequestMethod().toString(), target,
+                        ex.getProtocol().toString(), ex.getStatusCode(), ex.getResponseBytesSent(),
+                        System.nanoTime() - startNanos, start, ex.getRequestHeaders()::getFirst,
+                        ex.getResponseHeaders()::getFirst));
+            }
             next.proceed();
         });
         exchange.addResponseCommitListener(ex -> {

@@ -2,6 +2,7 @@ package io.qilin.worker.sync;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpHandler;
+import io.qilin.worker.AccessLog;
 import io.qilin.worker.WorkerConfig;
 import java.io.BufferedOutputStream;
 import java.io.FilterInputStream;
@@ -47,6 +48,7 @@ final class RequestHandler {
     private static final int MAX_FIELDS = 32768;
 
     private final HttpHandler app;
+    private final AccessLog accessLog;
     private final Consumer<String> started;
     private final Runnable finished;
     private final int limitLine;
@@ -57,6 +59,7 @@ final class RequestHandler {
 
     RequestHandler(WorkerConfig config, HttpHandler app, Consumer<String> started, Runnable finished) {
         this.app = app;
+        this.accessLog = AccessLog.fromConfig(config);
         this.started = started;
         this.finished = finished;
         int line = config.limitRequestLine();
@@ -140,6 +143,24 @@ final class RequestHandler {
         OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 8192);
         SyncExchange exchange = new SyncExchange(request.getMethod(), uri, version, headers, body,
                 (InetSocketAddress) localAddress(socket), (InetSocketAddress) remoteAddress(socket), out);
+        long startNanos = System.nanoTime();
+        java.time.ZonedDateTime start = java.time.ZonedDateTime.now();
+        try {
+            respond(socket, request, uri, body, out, exchange);
+        } finally {
+            if (accessLog.enabled()) {
+                InetSocketAddress remote = exchange.getRemoteAddress();
+                accessLog.log(new AccessLog.Entry(socket.getRemoteSocketAddress() == null ? null
+                        : remote.getAddress().getHostAddress(), request.getMethod(), request.getRequestUri(),
+                        version.toString(), exchange.responseStarted() ? exchange.getResponseCode() : 500,
+                        exchange.responseBytes(), System.nanoTime() - startNanos, start, headers::getFirst,
+                        exchange.getResponseHeaders()::getFirst));
+            }
+        }
+    }
+
+    private void respond(Socket socket, ClassicHttpRequest request, URI uri, BodyStream body, OutputStream out,
+            SyncExchange exchange) throws IOException {
         try {
             app.handle(exchange);
             if (!exchange.responseStarted()) {
