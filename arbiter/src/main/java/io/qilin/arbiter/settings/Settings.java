@@ -83,6 +83,28 @@ public final class Settings {
     public static final Setting<String> PROC_NAME = Setting.string("proc_name", MECHANICS, "NAME", null,
             "A name for this server in the log and in the workers' command line (-Dqilin.name=NAME), for ps.",
             "-n", "--name");
+    public static final Setting<String> CHDIR = Setting.string("chdir", MECHANICS, "DIR", null,
+            "The workers' working directory; relative paths of the settings are resolved against it too.", "--chdir");
+    public static final Setting<String> USER = Setting.string("user", MECHANICS, "USER", null,
+            "Run the workers as this user (name or uid); the master needs root for it.", "-u", "--user");
+    public static final Setting<String> GROUP = Setting.string("group", MECHANICS, "GROUP", null,
+            "Run the workers with this group (name or gid).", "-g", "--group");
+    public static final Setting<Boolean> INITGROUPS = Setting.toggle("initgroups", MECHANICS,
+            "Give the workers the user's supplementary groups too (otherwise they have none).", "--initgroups");
+    public static final Setting<String> UMASK = Setting.string("umask", MECHANICS, "MODE", null,
+            "The umask of the workers (and of files the master creates), octal, e.g. 0027.", "-m", "--umask");
+    public static final Setting<String> FORWARDED_ALLOW_IPS = Setting.string("forwarded_allow_ips", MECHANICS, "IPS",
+            "127.0.0.1,::1", "Front-end addresses trusted to set X-Forwarded-For / X-Forwarded-Proto (comma separated, "
+                    + "* for all); from them, the exchange's remote address and scheme are the forwarded ones.",
+            "--forwarded-allow-ips");
+    public static final Setting<String> CERTFILE = Setting.string("certfile", MECHANICS, "FILE", null,
+            "TLS certificate chain (PEM); with --keyfile, every listener serves HTTPS.", "--certfile");
+    public static final Setting<String> KEYFILE = Setting.string("keyfile", MECHANICS, "FILE", null,
+            "TLS private key (PEM, PKCS#8 unencrypted).", "--keyfile");
+    public static final Setting<String> AOT_CACHE = Setting.string("aot_cache", JAVA, "MODE", "off",
+            "auto: on JDK 25+, the first workers write an AOT cache (JEP 483/514) that later workers map, for a "
+                    + "faster boot; rebuilt when the classpath changes. off: never.", "--aot-cache")
+            .oneOf("off", "auto");
     public static final Setting<List<String>> CLASSPATH = Setting.list("classpath", JAVA, "PATH", List.of(),
             "Application jars and directories (':'-separated, dir/* for every jar in dir); repeatable.",
             "--classpath");
@@ -107,7 +129,8 @@ public final class Settings {
     public static final List<Setting<?>> ALL = List.of(CONFIG, BIND, BACKLOG, WORKERS_COUNT, WORKER_CLASS, THREADS,
             WORKER_CONNECTIONS, MAX_REQUESTS, MAX_REQUESTS_JITTER, TIMEOUT, GRACEFUL_TIMEOUT, KEEPALIVE, BOOT_TIMEOUT,
             LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
-            RAW_ENV, PIDFILE, WORKER_TMP_DIR, PROC_NAME, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
+            RAW_ENV, PIDFILE, WORKER_TMP_DIR, PROC_NAME, CHDIR, USER, GROUP, INITGROUPS, UMASK, FORWARDED_ALLOW_IPS,
+            CERTFILE, KEYFILE, AOT_CACHE, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
             ACCESS_LOGFILE, ACCESS_LOG_FORMAT, LOGLEVEL);
 
     private final Map<Setting<?>, Object> values;
