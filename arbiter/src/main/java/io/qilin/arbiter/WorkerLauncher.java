@@ -2,6 +2,8 @@ package io.qilin.arbiter;
 
 import io.qilin.arbiter.listen.BoundListener;
 import io.qilin.arbiter.settings.Settings;
+import io.qilin.arbiter.spawn.Accounts;
+import io.qilin.arbiter.spawn.LibC;
 import io.qilin.arbiter.spawn.Spawner;
 import io.qilin.worker.ListenerSpec;
 import io.qilin.worker.WorkerConfig;
@@ -62,7 +64,44 @@ final class WorkerLauncher {
                 .set("PARENT_FD", 3 + listeners.size())
                 .listeners(specs)
                 .build();
-        return spawner.spawn(argv(s), env(config, s, listeners.size()), fds);
+        prepareFilesFor(s);
+        applyUmask(s);
+        return spawner.spawn(argv(s), env(config, s, listeners.size()), fds, s.get(Settings.CHDIR));
+    }
+
+    /** With --user, the worker must still write the scoreboard and the log files the master created. */
+    private void prepareFilesFor(Settings s) throws IOException {
+        int[] id = identity(s);
+        if (id == null) {
+            return;
+        }
+        for (String f : new String[] {scoreboard == null ? null : scoreboard.toString(), s.get(Settings.ERROR_LOGFILE),
+                s.get(Settings.ACCESS_LOGFILE)}) {
+            if (f != null && !f.equals("-") && Files.exists(Path.of(f))) {
+                Files.setAttribute(Path.of(f), "unix:uid", id[0]);
+                Files.setAttribute(Path.of(f), "unix:gid", id[1]);
+            }
+        }
+    }
+
+    private static void applyUmask(Settings s) {
+        String mask = s.get(Settings.UMASK);
+        if (mask != null) {
+            LibC.INSTANCE.umask(Integer.parseInt(mask, 8));
+        }
+    }
+
+    /** The workers' {@code [uid, gid]} under --user/--group; null when they keep the master's. */
+    static int[] identity(Settings s) {
+        String user = s.get(Settings.USER);
+        String group = s.get(Settings.GROUP);
+        if (user == null && group == null) {
+            return null;
+        }
+        int[] u = user == null ? new int[] {(int) new com.sun.security.auth.module.UnixSystem().getUid(), -1}
+                : Accounts.user(user);
+        int gid = group != null ? Accounts.group(group) : u[1];
+        return new int[] {u[0], gid};
     }
 
     /** A worker that loads the application and exits 0 (or 4) without serving: {@code --check-config}. */
@@ -79,6 +118,12 @@ final class WorkerLauncher {
     List<String> argv(Settings s) {
         String java = javaOf(s);
         List<String> argv = new ArrayList<>();
+        int[] id = identity(s);
+        if (id != null) {
+            // a JVM cannot change its own user; util-linux's setpriv does it before exec'ing java
+            argv.addAll(List.of("setpriv", "--reuid=" + id[0], "--regid=" + id[1],
+                    s.get(Settings.INITGROUPS) && s.get(Settings.USER) != null ? "--init-groups" : "--clear-groups", "--"));
+        }
         argv.add(java);
         argv.addAll(s.workerJvmOptions());
         argv.add("--add-opens");

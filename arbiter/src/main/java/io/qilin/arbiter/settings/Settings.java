@@ -84,7 +84,7 @@ public final class Settings {
             "A name for this server in the log and in the workers' command line (-Dqilin.name=NAME), for ps.",
             "-n", "--name");
     public static final Setting<String> CHDIR = Setting.string("chdir", MECHANICS, "DIR", null,
-            "The workers' working directory; relative paths of the settings are resolved against it too.", "--chdir");
+            "The workers' working directory; relative --classpath entries are resolved against it.", "--chdir");
     public static final Setting<String> USER = Setting.string("user", MECHANICS, "USER", null,
             "Run the workers as this user (name or uid); the master needs root for it.", "-u", "--user");
     public static final Setting<String> GROUP = Setting.string("group", MECHANICS, "GROUP", null,

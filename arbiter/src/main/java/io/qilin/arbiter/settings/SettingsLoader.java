@@ -1,6 +1,8 @@
 package io.qilin.arbiter.settings;
 
 import io.qilin.arbiter.listen.BindAddress;
+import io.qilin.arbiter.spawn.Accounts;
+import io.qilin.arbiter.spawn.LibC;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -171,11 +173,59 @@ public final class SettingsLoader {
         if (java != null && !Files.isExecutable(Path.of(java))) {
             throw new IllegalArgumentException("Invalid value for java: " + java + " (not an executable file)");
         }
+        String chdir = s.get(Settings.CHDIR);
+        if (chdir != null && !Files.isDirectory(Path.of(chdir))) {
+            throw new IllegalArgumentException("Invalid value for chdir: " + chdir + " (not a directory)");
+        }
+        validateIdentity(s);
+        String umask = s.get(Settings.UMASK);
+        if (umask != null && !umask.matches("0?[0-7]{1,3}")) {
+            throw new IllegalArgumentException("Invalid value for umask: " + umask + " (octal, such as 0027)");
+        }
+        String cert = s.get(Settings.CERTFILE);
+        String key = s.get(Settings.KEYFILE);
+        if ((cert == null) != (key == null)) {
+            throw new IllegalArgumentException("Invalid value for " + (cert == null ? "keyfile" : "certfile")
+                    + ": " + (cert == null ? key : cert) + " (certfile and keyfile go together)");
+        }
+        for (String f : new String[] {cert, key}) {
+            if (f != null && !Files.isReadable(Path.of(f))) {
+                throw new IllegalArgumentException("Invalid value for " + (f.equals(cert) ? "certfile" : "keyfile")
+                        + ": " + f + " (no readable file)");
+            }
+        }
+        Path base = chdir == null ? Path.of("") : Path.of(chdir);
         for (String entry : s.classpathEntries()) {
             String e = entry.endsWith("/*") ? entry.substring(0, entry.length() - 2) : entry;
-            if (!Files.exists(Path.of(e))) {
+            if (!Files.exists(base.resolve(e))) {
                 throw new IllegalArgumentException("Invalid value for classpath: " + entry + " (does not exist)");
             }
+        }
+    }
+
+    private static void validateIdentity(Settings s) {
+        String user = s.get(Settings.USER);
+        String group = s.get(Settings.GROUP);
+        if (user == null && group == null) {
+            return;
+        }
+        if (user != null && Accounts.user(user) == null) {
+            throw new IllegalArgumentException("Invalid value for user: " + user + " (no such user)");
+        }
+        if (group != null && Accounts.group(group) < 0) {
+            throw new IllegalArgumentException("Invalid value for group: " + group + " (no such group)");
+        }
+        String which = user != null ? "user" : "group";
+        if (LibC.INSTANCE.geteuid() != 0) {
+            throw new IllegalArgumentException("Invalid value for " + which + ": " + (user != null ? user : group)
+                    + " (only a master running as root can switch the workers' identity)");
+        }
+        boolean setpriv = false;
+        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            setpriv |= Files.isExecutable(Path.of(d, "setpriv"));
+        }
+        if (!setpriv) {
+            throw new IllegalArgumentException("Invalid value for " + which + " (setpriv, from util-linux, is not installed)");
         }
     }
 

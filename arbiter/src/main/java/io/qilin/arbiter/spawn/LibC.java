@@ -44,6 +44,11 @@ public interface LibC {
 
     int posix_spawn_file_actions_addopen(Pointer fileActions, int fd, String path, int flags, int mode);
 
+    /** glibc 2.29+. */
+    int posix_spawn_file_actions_addchdir_np(Pointer fileActions, String path);
+
+    int geteuid();
+
     int posix_spawnattr_init(Pointer attr);
 
     int posix_spawnattr_destroy(Pointer attr);

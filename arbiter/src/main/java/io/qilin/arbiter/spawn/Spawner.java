@@ -29,7 +29,12 @@ public final class Spawner {
      * @return the child's pid
      */
     public int spawn(List<String> argv, Map<String, String> env, List<Integer> childFds) throws IOException {
-        return spawn(argv, env, childFds, false);
+        return spawn(argv, env, childFds, false, null);
+    }
+
+    /** As {@link #spawn(List, Map, List)}, the child starting in directory {@code cwd} (null: the master's). */
+    public int spawn(List<String> argv, Map<String, String> env, List<Integer> childFds, String cwd) throws IOException {
+        return spawn(argv, env, childFds, false, cwd);
     }
 
     /**
@@ -38,10 +43,10 @@ public final class Spawner {
      * @return the child's pid
      */
     public int spawnDetached(List<String> argv, Map<String, String> env) throws IOException {
-        return spawn(argv, env, List.of(), true);
+        return spawn(argv, env, List.of(), true, null);
     }
 
-    private int spawn(List<String> argv, Map<String, String> env, List<Integer> childFds, boolean detached)
+    private int spawn(List<String> argv, Map<String, String> env, List<Integer> childFds, boolean detached, String cwd)
             throws IOException {
         int highest = markAllCloseOnExec();
         Pointer actions = Memory.allocateDirect(runtime, LibC.FILE_ACTIONS_SIZE);
@@ -59,6 +64,9 @@ public final class Spawner {
             for (int i = 0; i < childFds.size(); i++) {
                 check(C.posix_spawn_file_actions_adddup2(actions, park + i, 3 + i), "adddup2");
                 check(C.posix_spawn_file_actions_addclose(actions, park + i), "addclose");
+            }
+            if (cwd != null) {
+                check(C.posix_spawn_file_actions_addchdir_np(actions, cwd), "addchdir");
             }
             if (detached) {
                 for (int fd = 0; fd <= 2; fd++) {
