@@ -57,6 +57,9 @@ final class WorkerLauncher {
                 .set("ERROR_LOGFILE", logFile(s.get(Settings.ERROR_LOGFILE)))
                 .set("ACCESS_LOGFILE", s.get(Settings.ACCESS_LOGFILE) == null ? null : logFile(s.get(Settings.ACCESS_LOGFILE)))
                 .set("ACCESS_LOG_FORMAT", s.get(Settings.ACCESS_LOG_FORMAT))
+                .set("CERTFILE", absolute(s.get(Settings.CERTFILE)))
+                .set("KEYFILE", absolute(s.get(Settings.KEYFILE)))
+                .set("FORWARDED_ALLOW_IPS", s.get(Settings.FORWARDED_ALLOW_IPS))
                 .set("MASTER_PID", masterPid)
                 .set("GENERATION", generation)
                 .set("SCOREBOARD", scoreboard)
@@ -172,6 +175,10 @@ final class WorkerLauncher {
         env.putAll(config.toEnv());
         env.put("LISTEN_FDS", Integer.toString(listenerCount));
         return env;
+    }
+
+    private static String absolute(String f) {
+        return f == null ? null : Path.of(f).toAbsolutePath().toString();
     }
 
     private static String logFile(String f) {

@@ -3,10 +3,12 @@ package io.qilin.worker.gthread;
 import io.qilin.worker.AccessLog;
 import io.qilin.worker.Listener;
 import io.qilin.worker.ListenerSpec;
+import io.qilin.worker.Tls;
 import io.qilin.worker.Worker;
 import io.qilin.worker.WorkerConfig;
 import io.qilin.worker.WorkerContext;
 import io.undertow.UndertowOptions;
+import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.ConnectorStatistics;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
@@ -25,6 +27,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.OptionMap;
 import org.xnio.Options;
@@ -115,9 +118,11 @@ final class GthreadWorker extends Worker {
                     .set(Options.CONNECTION_HIGH_WATER, workerConnections) // per listener
                     .set(Options.CONNECTION_LOW_WATER, workerConnections)
                     .getMap();
+            ChannelListener<AcceptingChannel<StreamConnection>> accept = Tls.enabled(context.config())
+                    ? tlsAcceptor(open) : ChannelListeners.openListenerAdapter(open);
             List<AcceptingChannel<StreamConnection>> wrapped = new ArrayList<>();
             for (Listener l : context.listeners()) {
-                wrapped.add(InheritedTcpServer.wrap(xnio, l.channel(), ChannelListeners.openListenerAdapter(open), socketOptions));
+                wrapped.add(InheritedTcpServer.wrap(xnio, l.channel(), accept, socketOptions));
             }
             servers = wrapped;
             wrapped.forEach(AcceptingChannel::resumeAccepts);
@@ -143,6 +148,27 @@ final class GthreadWorker extends Worker {
                 .set(UndertowOptions.MAX_HEADERS, checks.maxHeaders())
                 .set(UndertowOptions.MAX_ENTITY_SIZE, 0L) // no body limit, as Gunicorn (Undertow's is 2 MiB)
                 .getMap();
+    }
+
+    /** Accepts like XNIO's open-listener adapter, wrapping each connection in TLS first (server mode). */
+    private ChannelListener<AcceptingChannel<StreamConnection>> tlsAcceptor(HttpOpenListener open) throws IOException {
+        UndertowXnioSsl ssl;
+        try {
+            ssl = new UndertowXnioSsl(Xnio.getInstance(GthreadWorker.class.getClassLoader()), OptionMap.EMPTY,
+                    Tls.serverContext(context.config()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+        }
+        return server -> {
+            try {
+                StreamConnection c = server.accept();
+                if (c != null) {
+                    open.handleEvent(ssl.wrapExistingConnection(c, OptionMap.EMPTY, false));
+                }
+            } catch (IOException e) {
+                log.debug("accept failed: {}", e.toString());
+            }
+        };
     }
 
     /** The root handler, on the I/O thread: checks, bookkeeping, keep-alive, then the application. */

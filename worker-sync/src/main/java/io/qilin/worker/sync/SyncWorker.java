@@ -2,10 +2,14 @@ package io.qilin.worker.sync;
 
 import com.sun.net.httpserver.HttpHandler;
 import io.qilin.worker.Listener;
+import io.qilin.worker.Tls;
 import io.qilin.worker.Worker;
 import io.qilin.worker.WorkerContext;
 import java.io.IOException;
 import java.net.Socket;
+import java.security.GeneralSecurityException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -25,6 +29,7 @@ final class SyncWorker extends Worker {
     private static final Logger log = LoggerFactory.getLogger(SyncWorker.class);
 
     private final Selector selector;
+    private SSLSocketFactory tls;
 
     SyncWorker(WorkerContext context) {
         super(context);
@@ -38,6 +43,13 @@ final class SyncWorker extends Worker {
     @Override
     protected void run() throws IOException {
         HttpHandler app = (HttpHandler) app();
+        if (Tls.enabled(context.config())) {
+            try {
+                tls = Tls.serverContext(context.config()).getSocketFactory();
+            } catch (GeneralSecurityException e) {
+                throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+            }
+        }
         RequestHandler handler = new RequestHandler(context.config(), app, this::requestStarted, this::requestFinished);
         for (Listener l : context.listeners()) {
             l.channel().register(selector, SelectionKey.OP_ACCEPT);
@@ -82,6 +94,12 @@ final class SyncWorker extends Worker {
             ch.configureBlocking(true);
             Socket socket = ch.getRemoteAddress() instanceof java.net.UnixDomainSocketAddress
                     ? new UnixSocketAdapter(ch) : ch.socket();
+            if (tls != null) {
+                // the handshake happens on the first read, within the request's time
+                SSLSocket ssl = (SSLSocket) tls.createSocket(socket, null, socket.getPort(), true);
+                ssl.setUseClientMode(false);
+                socket = ssl;
+            }
             handler.serve(socket);
             notifyAlive();
         }

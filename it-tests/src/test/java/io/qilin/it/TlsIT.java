@@ -1,0 +1,83 @@
+package io.qilin.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** --certfile/--keyfile: every kind serves HTTPS with a certificate generated for the test. */
+class TlsIT {
+    @TempDir
+    static Path dir;
+    static Path cert;
+    static Path key;
+
+    @BeforeAll
+    static void selfSignedCertificate() throws Exception {
+        cert = dir.resolve("cert.pem");
+        key = dir.resolve("key.pem");
+        Process p;
+        try {
+            p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-keyout", key.toString(), "-out", cert.toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("openssl.log").toFile()).start();
+        } catch (java.io.IOException e) {
+            p = null;
+        }
+        assumeTrue(p != null && p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "openssl is needed to make a certificate");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.qilin.it.Qilin#kinds")
+    void servesHttps(String kind) throws Exception {
+        try (Qilin q = Qilin.serving(kind, 1, "--certfile", cert.toString(), "--keyfile", key.toString())) {
+            long worker = q.workerPids().get(0);
+            SSLContext trustAll = SSLContext.getInstance("TLS");
+            trustAll.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] c, String a) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] c, String a) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, null);
+            try (SSLSocket s = (SSLSocket) trustAll.getSocketFactory().createSocket("127.0.0.1", q.port)) {
+                s.setSoTimeout(Http.TIMEOUT_MILLIS);
+                s.startHandshake();
+                assertThat(((X509Certificate) s.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName())
+                        .isEqualTo("CN=localhost");
+                OutputStream out = s.getOutputStream();
+                out.write("GET /pid HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes());
+                out.flush();
+                Http.Response r = Http.parse(s.getInputStream());
+                assertThat(r.status).isEqualTo(200);
+                assertThat(r.body.trim()).isEqualTo(Long.toString(worker));
+            }
+            // plain HTTP on a TLS port is refused, and the worker lives on
+            try {
+                Http.get(q.port, "/pid");
+            } catch (java.io.IOException expected) {
+                // closed or garbage: either is a refusal
+            }
+            assertThat(q.workerPids()).containsExactly(worker);
+        }
+    }
+}
