@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@code /hang}: never answers;</li>
  *   <li>{@code /boom}: the worker process dies at once (exit code 70);</li>
  *   <li>{@code /echo}: the request body back;</li>
+ *   <li>{@code /whoami}: the client's address and the scheme, as the worker sees them;</li>
  *   <li>anything else: {@code ok}.</li>
  * </ul>
  */
@@ -49,6 +50,10 @@ public class TestApp implements HttpHandler {
                     body = in.readAllBytes();
                 }
                 send(exchange, 200, body);
+                break;
+            case "/whoami":
+                send(exchange, 200, (exchange.getRemoteAddress().getAddress().getHostAddress() + " "
+                        + exchange.getAttribute("qilin.scheme")).getBytes(StandardCharsets.US_ASCII));
                 break;
             default:
                 send(exchange, 200, "ok\n".getBytes(StandardCharsets.US_ASCII));

@@ -1,6 +1,7 @@
 package io.qilin.worker.gthread;
 
 import io.qilin.worker.AccessLog;
+import io.qilin.worker.Forwarded;
 import io.qilin.worker.Listener;
 import io.qilin.worker.ListenerSpec;
 import io.qilin.worker.Tls;
@@ -102,7 +103,8 @@ final class GthreadWorker extends Worker {
     protected void run() throws Exception {
         Object loaded = app();
         HttpHandler app = new HttpContinueReadHandler(loaded instanceof HttpHandler ? (HttpHandler) loaded
-                : new BlockingHandler(new PortableHandler((com.sun.net.httpserver.HttpHandler) loaded)));
+                : new BlockingHandler(new PortableHandler((com.sun.net.httpserver.HttpHandler) loaded,
+                        Forwarded.fromConfig(context.config()))));
         XnioWorker xnio = Xnio.getInstance(GthreadWorker.class.getClassLoader()).createWorker(OptionMap.builder()
                 .set(Options.WORKER_NAME, "gthread")
                 .set(Options.WORKER_IO_THREADS, ioThreads)

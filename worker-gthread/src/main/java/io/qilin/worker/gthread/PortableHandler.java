@@ -1,5 +1,6 @@
 package io.qilin.worker.gthread;
 
+import io.qilin.worker.Forwarded;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.StatusCodes;
@@ -20,9 +21,11 @@ final class PortableHandler implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(PortableHandler.class);
 
     private final com.sun.net.httpserver.HttpHandler app;
+    private final Forwarded forwarded;
 
-    PortableHandler(com.sun.net.httpserver.HttpHandler app) {
+    PortableHandler(com.sun.net.httpserver.HttpHandler app, Forwarded forwarded) {
         this.app = app;
+        this.forwarded = forwarded;
     }
 
     @Override
@@ -35,7 +38,7 @@ final class PortableHandler implements HttpHandler {
             GthreadWorker.refuse(exchange, StatusCodes.BAD_REQUEST);
             return;
         }
-        UndertowHttpExchange portable = new UndertowHttpExchange(exchange, uri);
+        UndertowHttpExchange portable = new UndertowHttpExchange(exchange, uri, forwarded);
         try {
             app.handle(portable);
             if (!portable.responseStarted()) {

@@ -1,6 +1,7 @@
 package io.qilin.worker.gthread;
 
 import com.sun.net.httpserver.Headers;
+import io.qilin.worker.Forwarded;
 import io.qilin.worker.PortableExchange;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
@@ -15,11 +16,13 @@ import java.util.ArrayList;
 final class UndertowHttpExchange extends PortableExchange {
     private final HttpServerExchange exchange;
 
-    UndertowHttpExchange(HttpServerExchange exchange, URI uri) {
+    UndertowHttpExchange(HttpServerExchange exchange, URI uri, Forwarded forwarded) {
         super(exchange.getRequestMethod().toString(), uri, exchange.getProtocol().toString(),
-                requestHeaders(exchange), exchange.getInputStream(),
-                exchange.getDestinationAddress(), exchange.getSourceAddress());
+                requestHeaders(exchange), exchange.getInputStream(), exchange.getDestinationAddress(),
+                forwarded.remote(exchange.getSourceAddress(), exchange.getRequestHeaders()::getFirst));
         this.exchange = exchange;
+        setAttribute(Forwarded.SCHEME_ATTRIBUTE, forwarded.scheme(exchange.getSourceAddress(),
+                exchange.getRequestHeaders()::getFirst, exchange.getConnection().getSslSessionInfo() != null));
     }
 
     private static Headers requestHeaders(HttpServerExchange exchange) {

@@ -3,6 +3,7 @@ package io.qilin.worker.sync;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpHandler;
 import io.qilin.worker.AccessLog;
+import io.qilin.worker.Forwarded;
 import io.qilin.worker.WorkerConfig;
 import java.io.BufferedOutputStream;
 import java.io.FilterInputStream;
@@ -49,6 +50,7 @@ final class RequestHandler {
 
     private final HttpHandler app;
     private final AccessLog accessLog;
+    private final Forwarded forwarded;
     private final Consumer<String> started;
     private final Runnable finished;
     private final int limitLine;
@@ -60,6 +62,7 @@ final class RequestHandler {
     RequestHandler(WorkerConfig config, HttpHandler app, Consumer<String> started, Runnable finished) {
         this.app = app;
         this.accessLog = AccessLog.fromConfig(config);
+        this.forwarded = Forwarded.fromConfig(config);
         this.started = started;
         this.finished = finished;
         int line = config.limitRequestLine();
@@ -141,17 +144,19 @@ final class RequestHandler {
         HttpEntity entity = request.getEntity();
         BodyStream body = new BodyStream(entity == null ? InputStream.nullInputStream() : entity.getContent());
         OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+        InetSocketAddress peer = (InetSocketAddress) remoteAddress(socket);
         SyncExchange exchange = new SyncExchange(request.getMethod(), uri, version, headers, body,
-                (InetSocketAddress) localAddress(socket), (InetSocketAddress) remoteAddress(socket), out);
+                (InetSocketAddress) localAddress(socket), forwarded.remote(peer, headers::getFirst), out);
+        exchange.setAttribute(Forwarded.SCHEME_ATTRIBUTE, forwarded.scheme(peer, headers::getFirst,
+                socket instanceof javax.net.ssl.SSLSocket));
         long startNanos = System.nanoTime();
         java.time.ZonedDateTime start = java.time.ZonedDateTime.now();
         try {
             respond(socket, request, uri, body, out, exchange);
         } finally {
             if (accessLog.enabled()) {
-                InetSocketAddress remote = exchange.getRemoteAddress();
                 accessLog.log(new AccessLog.Entry(socket.getRemoteSocketAddress() == null ? null
-                        : remote.getAddress().getHostAddress(), request.getMethod(), request.getRequestUri(),
+                        : peer.getAddress().getHostAddress(), request.getMethod(), request.getRequestUri(),
                         version.toString(), exchange.responseStarted() ? exchange.getResponseCode() : 500,
                         exchange.responseBytes(), System.nanoTime() - startNanos, start, headers::getFirst,
                         exchange.getResponseHeaders()::getFirst));
