@@ -26,11 +26,13 @@ final class WorkerLauncher {
     private final long masterPid;
     private final int parentWatchFd;
     private final Path scoreboard;
+    private final AotCache aot;
 
     WorkerLauncher(long masterPid, int parentWatchFd, Path scoreboard) {
         this.masterPid = masterPid;
         this.parentWatchFd = parentWatchFd;
         this.scoreboard = scoreboard;
+        this.aot = new AotCache(scoreboard == null ? Path.of(System.getProperty("java.io.tmpdir")) : scoreboard.getParent());
     }
 
     long spawn(Settings s, List<BoundListener> listeners, int generation, int slot, long maxRequests) throws IOException {
@@ -69,7 +71,12 @@ final class WorkerLauncher {
                 .build();
         prepareFilesFor(s);
         applyUmask(s);
-        return spawner.spawn(argv(s), env(config, s, listeners.size()), fds, s.get(Settings.CHDIR));
+        List<String> aotOptions = s.get(Settings.AOT_CACHE).equals("auto") ? aot.optionsFor(javaOf(s), classpath(s)) : List.of();
+        List<String> argv = argv(s);
+        argv.addAll(argv.indexOf(javaOf(s)) + 1, aotOptions);
+        long pid = spawner.spawn(argv, env(config, s, listeners.size()), fds, s.get(Settings.CHDIR));
+        aot.recordedBy(pid, aotOptions);
+        return pid;
     }
 
     /** With --user, the worker must still write the scoreboard and the log files the master created. */
