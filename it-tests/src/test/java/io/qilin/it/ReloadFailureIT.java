@@ -3,18 +3,20 @@ package io.qilin.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A reload with broken code keeps the old generation serving; a later good reload succeeds (S7). */
 class ReloadFailureIT {
 
-    @Test
-    void brokenDeployRollsBackAndTheNextGoodOneGoesLive(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.qilin.it.Qilin#kinds")
+    void brokenDeployRollsBackAndTheNextGoodOneGoesLive(String kind, @TempDir Path dir) throws Exception {
         Path jar = dir.resolve("app.jar");
         AppJar.deploy(jar, AppJar.greeting("v1", ""));
         int port = Qilin.freePort();
-        try (Qilin q = Qilin.start(port, AppJar.args(jar, port, "-w", "2").toArray(new String[0]))) {
+        try (Qilin q = Qilin.start(port, AppJar.args(jar, port, "-w", "2", "-k", kind).toArray(new String[0]))) {
             q.awaitReadyWorkers(2);
             try (LoadClient load = LoadClient.start(port, 4, "/", r -> r.status == 200
                     && (r.body.equals("v1") || r.body.equals("v2")))) {
@@ -38,7 +40,7 @@ class ReloadFailureIT {
                 load.awaitMoreSuccesses(200);
                 assertThat(Http.get(port, "/").body).isEqualTo("v2");
                 load.stop();
-                System.out.println("S7 broken reloads then a good one: " + load);
+                System.out.println("S7 " + kind + " broken reloads then a good one: " + load);
                 assertThat(load.failed()).as(load.toString()).isZero();
             }
             assertThat(q.isAlive()).isTrue();

@@ -7,15 +7,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** USR2 starts a new master on the same sockets; either master can then be stopped (S2, S3). */
 class UpgradeIT {
 
-    @Test
-    void upgradeThenStopTheOldMasterUnderLoad(@TempDir Path dir) throws Exception {   // S2
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.qilin.it.Qilin#kinds")
+    void upgradeThenStopTheOldMasterUnderLoad(String kind, @TempDir Path dir) throws Exception {   // S2
         Path pidfile = dir.resolve("qilin.pid");
         long newPid = 0;
-        try (Qilin old = Qilin.serving(2, "-p", pidfile.toString());
+        try (Qilin old = Qilin.serving(kind, 2, "-p", pidfile.toString());
                 LoadClient load = LoadClient.start(old.port, 8, "/pid", r -> r.status == 200)) {
             try {
                 load.awaitMoreSuccesses(300);
@@ -33,7 +36,7 @@ class UpgradeIT {
                 await().atMost(Qilin.BOOT).until(() -> pid(pidfile) == promoted && !Files.exists(Path.of(pidfile + ".2")));
                 load.awaitMoreSuccesses(300);
                 load.stop();
-                System.out.println("S2 USR2 then TERM the old master: " + load);
+                System.out.println("S2 " + kind + " USR2 then TERM the old master: " + load);
                 assertThat(load.failed()).as(load.toString()).isZero();
                 assertThat(load.successes()).isGreaterThanOrEqualTo(900);
                 assertThat(Http.get(old.port, "/pid").status).isEqualTo(200);
