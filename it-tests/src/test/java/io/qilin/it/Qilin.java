@@ -63,7 +63,7 @@ final class Qilin implements AutoCloseable {
     }
 
     /** The worker kinds every scenario runs on. */
-    static final List<String> KINDS = List.of("sync", "gthread");
+    static final List<String> KINDS = List.of("sync", "gthread", "vertx");
 
     /** Starts the test app with {@code workers} sync workers on a fresh port and waits until all are ready. */
     static Qilin serving(int workers, String... extra) throws IOException {

@@ -1,0 +1,69 @@
+package io.qilin.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** What only the vertx kind does: event loops, a heartbeat from them (S4 variant), JDK 25. */
+class VertxIT {
+    private static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+
+    @Test
+    void aBlockedEventLoopStopsTheHeartbeatAndTheWorkerIsAbortedWithADump() throws Exception {   // S4, vertx
+        int port = Qilin.freePort();
+        try (Qilin q = Qilin.start(port, "-b", "127.0.0.1:" + port, "-k", "vertx", "--threads", "2", "--timeout", "2",
+                "--classpath", Qilin.TEST_CLASSES, "io.qilin.it.apps.BlockingLoopApp")) {
+            long stuck = q.awaitReadyWorkers(1).get(0);
+            CompletableFuture.runAsync(() -> {
+                try {
+                    Http.get(port, "/hang");
+                } catch (java.io.IOException expected) {
+                    // the worker is aborted under it
+                }
+            });
+            q.awaitLog("WORKER TIMEOUT \\(pid:" + stuck + "\\)", Duration.ofSeconds(30));
+            q.awaitLog("Full thread dump of pid " + stuck + "(?s).*io\\.qilin\\.it\\.apps\\.BlockingLoopApp\\.handle");
+            q.awaitLog("Worker \\(pid:" + stuck + "\\) exited with code 1\\.");
+            assertThat(q.awaitReadyWorkers(1)).doesNotContain(stuck);
+            assertThat(Http.get(port, "/pid").status).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void everyEventLoopServes() throws Exception {
+        int port = Qilin.freePort();
+        try (Qilin q = Qilin.start(port, "-b", "127.0.0.1:" + port, "-k", "vertx", "--threads", "2",
+                "--classpath", Qilin.TEST_CLASSES, "io.qilin.it.apps.BlockingLoopApp")) {
+            q.awaitReadyWorkers(1);
+            Set<String> loops = new HashSet<>();
+            for (int i = 0; i < 200 && loops.size() < 2; i++) {
+                loops.add(Http.get(port, "/").body.split(" ")[1]);
+            }
+            assertThat(loops).hasSize(2);
+        }
+    }
+
+    @Test
+    void runsOnJdk25WithoutWarnings() throws Exception {
+        assumeTrue(Files.isExecutable(JDK25.resolve("bin/java")), "needs a JDK 25 at " + JDK25);
+        int port = Qilin.freePort();
+        try (Qilin q = Qilin.start(Qilin.env("JAVA_HOME", JDK25.toString()), port,
+                List.of(Qilin.HOME.resolve("bin/qilin").toString()), "-b", "127.0.0.1:" + port, "-k", "vertx", "-w", "2",
+                "io.qilin.examples.TestApp")) {
+            q.awaitReadyWorkers(2);
+            assertThat(Http.get(port, "/pid").status).isEqualTo(200);
+            q.signal("HUP");
+            q.awaitLog("Reload complete: generation 2 is serving");
+            assertThat(q.log()).doesNotContainIgnoringCase("warning:").doesNotContain("restricted method")
+                    .doesNotContain("sun.misc.Unsafe");
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package io.qilin.worker.vertx;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpHandler;
+import io.qilin.worker.Forwarded;
+import io.qilin.worker.PortableExchange;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.SocketAddress;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+
+/**
+ * Serves a portable JDK {@link HttpHandler} off the event loop: the request body is read first, then
+ * the handler runs on the given executor (virtual threads, or Vert.x's worker pool), so a blocking
+ * application never stalls a loop. The response is buffered, and streamed in chunks once it outgrows
+ * {@link #CHUNK} bytes or the application flushes.
+ */
+final class PortableHandler implements Handler<HttpServerRequest> {
+    private static final int CHUNK = 64 * 1024;
+
+    private final HttpHandler app;
+    private final Executor executor;
+    private final VertxWorker worker;
+
+    PortableHandler(HttpHandler app, Executor executor, VertxWorker worker) {
+        this.app = app;
+        this.executor = executor;
+        this.worker = worker;
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        request.body().onSuccess(body -> executor.execute(() -> serve(request, body)));
+        // on failure the connection broke or the body was malformed, and Vert.x has closed it
+    }
+
+    private void serve(HttpServerRequest request, Buffer body) {
+        Exchange exchange;
+        try {
+            exchange = new Exchange(request, body);
+        } catch (URISyntaxException e) {
+            VertxWorker.refuse(request, 400, "Invalid request target: " + e.getMessage());
+            return;
+        }
+        try {
+            app.handle(exchange);
+            if (!exchange.responseStarted()) {
+                throw new IllegalStateException("the handler returned without calling sendResponseHeaders()");
+            }
+            exchange.getResponseBody().close();
+        } catch (Throwable t) {
+            VertxWorker.fail(request, t);
+        }
+    }
+
+    /** The JDK exchange over one Vert.x request. */
+    private final class Exchange extends PortableExchange {
+        private final HttpServerRequest request;
+
+        Exchange(HttpServerRequest request, Buffer body) throws URISyntaxException {
+            super(request.method().name(), new URI(request.uri()), protocol(request.version()),
+                    headers(request), new ByteArrayInputStream(body.getBytes()),
+                    inet(request.localAddress()), worker.forwarded.remote(inet(request.remoteAddress()), request.headers()::get));
+            this.request = request;
+            setAttribute(Forwarded.SCHEME_ATTRIBUTE, worker.forwarded.scheme(inet(request.remoteAddress()),
+                    request.headers()::get, request.isSSL()));
+        }
+
+        @Override
+        protected OutputStream openResponse(int code, long length, Headers headers) {
+            HttpServerResponse response = request.response();
+            response.setStatusCode(code);
+            headers.forEach((name, values) -> response.headers().add(name, values));
+            response.headers().remove(HttpHeaders.TRANSFER_ENCODING);
+            if (request.method() != HttpMethod.HEAD) {
+                response.headers().remove(HttpHeaders.CONTENT_LENGTH);
+            }
+            if (worker.closeAfterResponse()) {
+                response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+            }
+            if (length == -1) {
+                response.end();
+                return OutputStream.nullOutputStream();
+            }
+            if (length > 0) {
+                response.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length));
+            }
+            // HTTP/1.0 has no chunks: a body of unknown length is sent whole, with its length
+            return new Body(response, length == UNKNOWN_LENGTH,
+                    length > 0 || request.version() != HttpVersion.HTTP_1_0);
+        }
+    }
+
+    /** The response body, written from the application's thread. */
+    private static final class Body extends OutputStream {
+        private final HttpServerResponse response;
+        private final boolean unknownLength;
+        private final boolean streamable;
+        private Buffer pending = Buffer.buffer();
+        private boolean closed;
+
+        Body(HttpServerResponse response, boolean unknownLength, boolean streamable) {
+            this.response = response;
+            this.unknownLength = unknownLength;
+            this.streamable = streamable;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (closed) {
+                throw new IOException("the response body is closed");
+            }
+            pending.appendBytes(b, off, len);
+            if (pending.length() >= CHUNK) {
+                send();
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (!closed) {
+                send();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!closed) {
+                closed = true;
+                await(response.end(pending));
+            }
+        }
+
+        private void send() throws IOException {
+            if (!streamable || pending.length() == 0) {
+                return;
+            }
+            if (unknownLength && !response.headWritten()) {
+                response.setChunked(true);
+            }
+            Buffer chunk = pending;
+            pending = Buffer.buffer();
+            await(response.write(chunk)); // waiting for each write is the backpressure
+        }
+
+        private static void await(Future<?> future) throws IOException {
+            try {
+                future.toCompletionStage().toCompletableFuture().get();
+            } catch (ExecutionException e) {
+                throw new IOException("writing the response failed: " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while writing the response");
+            }
+        }
+    }
+
+    private static String protocol(HttpVersion version) {
+        return version == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1";
+    }
+
+    private static Headers headers(HttpServerRequest request) {
+        Headers headers = new Headers();
+        for (Map.Entry<String, String> e : request.headers()) {
+            headers.add(e.getKey(), e.getValue());
+        }
+        return headers;
+    }
+
+    /** A unix socket peer has no IP address: it is reported as the loopback, port 0. */
+    private static InetSocketAddress inet(SocketAddress address) {
+        if (address == null || address.isDomainSocket() || address.hostAddress() == null) {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        }
+        return new InetSocketAddress(address.hostAddress(), address.port());
+    }
+}
