@@ -7,14 +7,11 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** What only the gthread kind does: keep-alive, and a heartbeat from the I/O thread (S4 variant). */
+/** What only the gthread kind does: keep-alive, and long requests on task threads. */
 class GthreadIT {
 
     @Test
@@ -65,27 +62,6 @@ class GthreadIT {
         }
     }
 
-    @Test
-    void stuckIoThreadStopsTheHeartbeatAndTheWorkerIsAbortedWithADump() throws Exception {   // S4, gthread
-        int port = Qilin.freePort();
-        try (Qilin q = Qilin.start(port, "-b", "127.0.0.1:" + port, "-k", "gthread", "--timeout", "2",
-                "--classpath", Qilin.TEST_CLASSES, "io.qilin.it.apps.StuckIoApp")) {
-            long stuck = q.awaitReadyWorkers(1).get(0);
-            CompletableFuture.runAsync(() -> {
-                try {
-                    Http.get(port, "/hang");
-                } catch (java.io.IOException expected) {
-                    // the worker is aborted under it
-                }
-            });
-            q.awaitLog("WORKER TIMEOUT \\(pid:" + stuck + "\\)", Duration.ofSeconds(30));
-            q.awaitLog("Full thread dump of pid " + stuck + "(?s).*io\\.qilin\\.it\\.apps\\.StuckIoApp\\.handleRequest");
-            q.awaitLog("Worker \\(pid:" + stuck + "\\) exited with code 1\\.");
-            List<Long> now = q.awaitReadyWorkers(1);
-            assertThat(now).doesNotContain(stuck);
-            assertThat(Http.get(port, "/pid").status).isEqualTo(200);
-        }
-    }
 
     @Test
     void aLongRequestOnATaskThreadIsNotATimeout() throws Exception {

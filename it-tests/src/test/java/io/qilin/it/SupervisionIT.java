@@ -3,14 +3,13 @@ package io.qilin.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** The master keeps its workers alive: timeouts, crashes, scaling (S4, S5, S13). */
+/** The master keeps its workers alive: crashes, scaling (S5, S13); timeouts are in HeartbeatTimeoutIT. */
 class SupervisionIT {
 
     @Test
@@ -29,27 +28,6 @@ class SupervisionIT {
         }
     }
 
-    @Test
-    void hungWorkerIsAbortedWithAThreadDumpAndReplaced() throws Exception {   // S4
-        try (Qilin q = Qilin.serving(1, "--timeout", "2")) {
-            long hung = q.workerPids().get(0);
-            CompletableFuture<Void> hanging = CompletableFuture.runAsync(() -> {
-                try {
-                    Http.get(q.port, "/hang");
-                } catch (java.io.IOException expected) {
-                    // the worker dies under it
-                }
-            });
-            q.awaitLog("WORKER TIMEOUT \\(pid:" + hung + "\\): no heartbeat for 2 s", Duration.ofSeconds(30));
-            q.awaitLog("\\[" + hung + "\\] \\[ERROR\\] Worker aborted by the master after a timeout");
-            q.awaitLog("Full thread dump of pid " + hung + "(?s).*io\\.qilin\\.examples\\.TestApp\\.handle");
-            q.awaitLog("Worker \\(pid:" + hung + "\\) exited with code 1\\.");
-            List<Long> now = q.awaitReadyWorkers(1);
-            assertThat(now).doesNotContain(hung);
-            assertThat(Http.get(q.port, "/pid").status).isEqualTo(200);
-            hanging.join();
-        }
-    }
 
     @Test
     void crashedAndKilledWorkersAreReplacedAndTheLogSaysWhy() throws Exception {   // S5

@@ -5,37 +5,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** What only the vertx kind does: event loops, a heartbeat from them (S4 variant), JDK 25. */
+/** What only the vertx kind does: event loops, JDK 25. */
 class VertxIT {
     private static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
 
-    @Test
-    void aBlockedEventLoopStopsTheHeartbeatAndTheWorkerIsAbortedWithADump() throws Exception {   // S4, vertx
-        int port = Qilin.freePort();
-        try (Qilin q = Qilin.start(port, "-b", "127.0.0.1:" + port, "-k", "vertx", "--threads", "2", "--timeout", "2",
-                "--classpath", Qilin.TEST_CLASSES, "io.qilin.it.apps.BlockingLoopApp")) {
-            long stuck = q.awaitReadyWorkers(1).get(0);
-            CompletableFuture.runAsync(() -> {
-                try {
-                    Http.get(port, "/hang");
-                } catch (java.io.IOException expected) {
-                    // the worker is aborted under it
-                }
-            });
-            q.awaitLog("WORKER TIMEOUT \\(pid:" + stuck + "\\)", Duration.ofSeconds(30));
-            q.awaitLog("Full thread dump of pid " + stuck + "(?s).*io\\.qilin\\.it\\.apps\\.BlockingLoopApp\\.handle");
-            q.awaitLog("Worker \\(pid:" + stuck + "\\) exited with code 1\\.");
-            assertThat(q.awaitReadyWorkers(1)).doesNotContain(stuck);
-            assertThat(Http.get(port, "/pid").status).isEqualTo(200);
-        }
-    }
 
     @Test
     void everyEventLoopServes() throws Exception {
