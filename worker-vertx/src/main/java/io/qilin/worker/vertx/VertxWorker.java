@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -55,6 +56,7 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
     private static final int MAX_HEADER_FIELDS = 32768;
     /** After this process stops accepting: time for requests on just-accepted connections to arrive. */
     private static final long SETTLE_MILLIS = 200;
+    private static final long FRESH_WAIT_MILLIS = 3000;
     /** Heartbeat period of each event loop; the master wants a beat at least every timeout / 2. */
     private static final long BEAT_MILLIS = 1000;
 
@@ -68,6 +70,8 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
     private final int maxFieldSize;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final Map<HttpConnection, Long> idleTimers = new ConcurrentHashMap<>();
+    /** Connections accepted whose first request has not started yet. */
+    private final Set<HttpConnection> fresh = ConcurrentHashMap.newKeySet();
     private final AtomicInteger nextLoop = new AtomicInteger();
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
     private final boolean[] beaten;
@@ -144,6 +148,12 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
     private void drain() throws Exception {
         transport.stopAccepting();
         Thread.sleep(SETTLE_MILLIS);
+        // Vert.x's shutdown closes a connection whose request it has not read yet: on a busy machine the
+        // settle time is not always enough, so wait (a little) for every accepted connection's first request
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FRESH_WAIT_MILLIS);
+        while (!fresh.isEmpty() && System.nanoTime() - until < 0) {
+            Thread.sleep(10);
+        }
         List<Future<Void>> shutdowns = new ArrayList<>();
         for (HttpServer server : servers) {
             shutdowns.add(server.shutdown(grace));
@@ -210,8 +220,15 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
         return keepAliveSeconds <= 0 || !isAlive();
     }
 
+    private void accepted(HttpConnection connection) {
+        fresh.add(connection);
+        connection.closeHandler(v -> fresh.remove(connection));
+        waitForNextRequest(connection);
+    }
+
     @Override
     public void started(HttpServerRequest request) {
+        fresh.remove(request.connection());
         Long timer = idleTimers.remove(request.connection());
         if (timer != null) {
             vertx.cancelTimer(timer);
@@ -337,7 +354,7 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
             for (InheritedTransport.Inherited listener : transport.inherited()) {
                 listening = listening.compose(ignored -> {
                     HttpServer server = vertx.createHttpServer(options)
-                            .connectionHandler(VertxWorker.this::waitForNextRequest)
+                            .connectionHandler(VertxWorker.this::accepted)
                             .requestHandler(request -> {
                                 if (!refused(request)) {
                                     app.handle(request);
