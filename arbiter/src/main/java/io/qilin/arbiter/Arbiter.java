@@ -1,5 +1,12 @@
 package io.qilin.arbiter;
 
+import io.qilin.arbiter.control.ControlException;
+import io.qilin.arbiter.control.ControlPlane;
+import io.qilin.arbiter.control.ControlTarget;
+import io.qilin.arbiter.control.History;
+import io.qilin.arbiter.control.MasterStatus;
+import io.qilin.arbiter.control.Scale;
+import io.qilin.arbiter.control.StatusBoard;
 import io.qilin.arbiter.listen.BoundListener;
 import io.qilin.arbiter.listen.Listeners;
 import io.qilin.arbiter.pidfile.Pidfile;
@@ -11,6 +18,7 @@ import io.qilin.arbiter.spawn.Signals;
 import io.qilin.worker.ExitCodes;
 import io.qilin.worker.internal.LogFiles;
 import io.qilin.worker.internal.Scoreboard;
+import io.qilin.worker.internal.ThreadDumps;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +51,10 @@ import sun.misc.Signal;
 /**
  * The master: keeps {@code workers} worker JVMs alive on the shared listeners and acts on signals.
  * Read {@link #run()} first; it is the whole story. Only the loop thread touches the worker table;
- * signal handlers just queue the signal.
+ * signal handlers just queue the signal, and the control socket queues its commands for the loop
+ * ({@link ControlTarget}, at the end of this class) and wakes it through the same queue.
  */
-final class Arbiter {
+final class Arbiter implements ControlTarget {
     private static final Logger log = LoggerFactory.getLogger(Arbiter.class);
 
     /** The longest the loop sleeps; shorter while workers boot, so readiness is seen quickly. */
@@ -93,6 +102,11 @@ final class Arbiter {
     /** The listeners came from systemd: never unlinked, and handed on as such. */
     private boolean systemd;
     private final Notifier notifier = Notifier.fromEnvironment(System.getenv());
+    private final long startedAt = System.currentTimeMillis();
+    /** What qilin ctl status and the metrics see; the loop publishes it each pass. */
+    private final StatusBoard statusBoard = new StatusBoard();
+    private History history = History.EMPTY;
+    private ControlPlane control;
 
     Arbiter(Settings settings, Supplier<Settings> settingsSource, List<String> args, String version) {
         this.settings = settings;
@@ -111,7 +125,7 @@ final class Arbiter {
             while (true) {
                 maybePromote();
                 for (Sig sig : waitForSignals()) {
-                    if (sig != Sig.CHLD) {
+                    if (sig != Sig.CHLD && sig.isSignal()) {
                         log.info("Handling signal: {}", sig.lower());
                     }
                     switch (sig) {
@@ -141,12 +155,16 @@ final class Arbiter {
                             break;
                         case CHLD:
                             break;
+                        case WAKEUP:
+                            control.runPending(this);
+                            break;
                     }
                 }
                 reapWorkers();
                 noteReadiness();
                 murderWorkers();
                 manageWorkers();
+                publishStatus();
             }
         } catch (Halt h) {
             return halt(h.reason, h.status, h.graceful);
@@ -174,7 +192,15 @@ final class Arbiter {
             }
         }
         for (Sig s : Sig.values()) {
-            Signal.handle(new Signal(s.name()), x -> signals.offer(s));
+            if (s.isSignal()) {
+                Signal.handle(new Signal(s.name()), x -> signals.offer(s));
+            }
+        }
+        try {
+            control = ControlPlane.open(settings, pid, upgradeFrom > 0, System.getenv(), statusBoard,
+                    () -> signals.offer(Sig.WAKEUP));
+        } catch (IOException e) {
+            throw new StartupError(e.getMessage());
         }
         int fromSystemd = SocketActivation.passedFds(System.getenv(), pid);
         try {
@@ -201,6 +227,17 @@ final class Arbiter {
         }
         int[] pipe = Processes.parentWatchPipe();
         launcher = new WorkerLauncher(pid, pipe[0], scoreboardPath);
+    }
+
+    /** Publishes what {@code qilin ctl status} and the metrics show: the only view other threads get of the workers. */
+    private MasterStatus publishStatus() {
+        long nowNanos = System.nanoTime();
+        long nowMillis = System.currentTimeMillis();
+        List<MasterStatus.Worker> view = workers.values().stream()
+                .map(w -> w.status(scoreboard.slot(w.slot), nowNanos, nowMillis)).collect(Collectors.toList());
+        return statusBoard.publish(new MasterStatus(pid, version, startedAt, nowMillis, generation, stableGeneration,
+                numWorkers, listeners.stream().map(Object::toString).collect(Collectors.toList()), settings.describe(),
+                view, history));
     }
 
     private List<Sig> waitForSignals() {
@@ -262,6 +299,9 @@ final class Arbiter {
                 log.error("Cannot move the pidfile to {}: {}", settings.pidfile(), e.getMessage());
             }
         }
+        if (control != null) {
+            control.promoted();
+        }
     }
 
     private static long envLong(String name) {
@@ -273,17 +313,24 @@ final class Arbiter {
         }
     }
 
-    /** HUP: re-read the settings and start a new generation; old workers leave as new ones become ready. */
-    private void reload() {
+    /**
+     * HUP: re-read the settings and start a new generation; old workers leave as new ones become ready.
+     * Returns null once the generation is starting, else why it could not start.
+     */
+    private String reload() {
         Settings fresh;
         try {
             fresh = settingsSource.get();
         } catch (RuntimeException e) {
-            log.error("Reload failed: {}; the running workers keep serving", e.getMessage());
-            return;
+            return reloadRefused(e.getMessage());
         }
-        if (!rebind(fresh)) {
-            return;
+        String rebindFailure = rebind(fresh);
+        if (rebindFailure != null) {
+            return reloadRefused(rebindFailure);
+        }
+        if (generation != stableGeneration) {
+            history = history.reloadEnded(generation, "superseded",
+                    "Generation " + generation + " was superseded by generation " + (lastGeneration + 1), lastGeneration + 1);
         }
         settings = fresh;
         numWorkers = fresh.get(WORKERS_COUNT);
@@ -291,29 +338,36 @@ final class Arbiter {
         log.info("Hang up: Master; starting generation {} ({} workers)", generation, numWorkers);
         notifier.notify("RELOADING=1", "MONOTONIC_USEC=" + System.nanoTime() / 1000,
                 "STATUS=Reloading: starting generation " + generation);
+        return null;
+    }
+
+    private String reloadRefused(String why) {
+        String message = "Reload failed: " + why + "; the running workers keep serving";
+        log.error(message);
+        history = history.reloadEnded(0, "refused", message, 0);
+        return message;
     }
 
     /**
      * Binds the new settings' addresses when they differ from the listeners' (a HUP after the config
-     * file changed). The old listeners close: old workers finish what they accepted. False, and the
-     * reload is off, when the new addresses cannot be bound.
+     * file changed). The old listeners close: old workers finish what they accepted. When the new
+     * addresses cannot be bound, returns why, and the reload is off.
      */
-    private boolean rebind(Settings fresh) {
+    private String rebind(Settings fresh) {
         if (systemd || upgradeFrom != 0 || reexecPid != 0
                 || fresh.bindAddresses().equals(settings.bindAddresses())) {
-            return true;
+            return null;
         }
         List<BoundListener> fresher;
         try {
             fresher = Listeners.bind(fresh.bindAddresses(), fresh.get(BACKLOG));
         } catch (IOException e) {
-            log.error("Reload failed: {}; the running workers keep serving", e.getMessage());
-            return false;
+            return e.getMessage();
         }
         listeners.forEach(l -> l.close(true));
         listeners = fresher;
         log.info("Listening at: {} ({})", listeners.stream().map(Object::toString).collect(Collectors.joining(",")), pid);
-        return true;
+        return null;
     }
 
     /** WINCH: when daemonized, stop every worker gracefully and keep the master and its sockets; HUP brings them back. */
@@ -337,9 +391,11 @@ final class Arbiter {
         generation = stableGeneration;
         settings = stableSettings;
         numWorkers = settings.get(WORKERS_COUNT);
-        log.error("Reload failed: generation {} {}; generation {} keeps serving", failed, why, generation);
-        notifier.notify("READY=1", "STATUS=Reload failed: generation " + failed + " " + why + "; generation "
-                + generation + " keeps serving");
+        String message = "Reload failed: generation " + failed + " " + why + "; generation " + generation
+                + " keeps serving";
+        log.error(message);
+        notifier.notify("READY=1", "STATUS=" + message);
+        history = history.reloadEnded(failed, "failed", message, 0);
         for (WorkerProcess w : workers.values()) {
             if (w.generation > generation) {
                 retire(w);
@@ -352,9 +408,19 @@ final class Arbiter {
         numWorkers = n;
     }
 
-    private void reopenLogs() {
+    @Override
+    public void reopenLogs() {
         LogFiles.reopen();
-        killWorkers(Signals.USR1);
+        for (WorkerProcess w : workers.values()) {
+            if (handlesSignals(w)) {
+                Processes.kill(w.pid, Signals.USR1);
+            }
+        }
+    }
+
+    /** A worker writes its pid in its slot once its handlers are in; before that, USR1 or USR2 would kill it. */
+    private boolean handlesSignals(WorkerProcess w) {
+        return scoreboard.slot(w.slot).pid() == w.pid;
     }
 
     /** Collects every exited child, says why it died, and decides whether that stops the master. */
@@ -371,6 +437,8 @@ final class Arbiter {
                 log.debug("Reaped unknown child process (pid:{}, {})", exit.pid, exit);
                 continue;
             }
+            history = history.workerExited(w.pid, w.generation, w.exitReason(exit), exit.toString(), !stopping,
+                    scoreboard.slot(w.slot).requests());
             freeSlot(w);
             if (exit.signalled()) {
                 if (exit.signal() == Signals.KILL) {
@@ -388,9 +456,7 @@ final class Arbiter {
             if (stopping) {
                 continue;
             }
-            boolean bootFailure = !w.ready && (w.bootTimedOut || (!exit.signalled()
-                    && (exit.code() == ExitCodes.WORKER_BOOT_ERROR || exit.code() == ExitCodes.APP_LOAD_ERROR)));
-            if (bootFailure) {
+            if (w.failedToBoot(exit)) {
                 workerFailedToBoot(w, exit);
             }
         }
@@ -440,8 +506,10 @@ final class Arbiter {
             if (readyNew >= numWorkers && !oldLeft) {
                 stableGeneration = generation;
                 stableSettings = settings;
-                log.info("Reload complete: generation {} is serving ({} workers)", generation, readyNew);
+                String message = "Reload complete: generation " + generation + " is serving (" + readyNew + " workers)";
+                log.info(message);
                 notifier.notify("READY=1", "STATUS=" + status());
+                history = history.reloadEnded(generation, "complete", message, 0);
             }
         }
     }
@@ -639,6 +707,9 @@ final class Arbiter {
                 // a stale scoreboard in /dev/shm is harmless
             }
         }
+        if (control != null) {
+            control.close();   // last: a waiting 'qilin ctl stop' returns once all of the above is done
+        }
     }
 
     /** A signal ignored when the JVM started cannot be handled: say so, and how to avoid it. */
@@ -660,6 +731,64 @@ final class Arbiter {
         } catch (IOException | RuntimeException e) {
             log.debug("cannot read /proc/self/status: {}", e.toString());
         }
+    }
+
+    // qilin ctl: the control socket queues these and the loop runs them (WAKEUP), so they may touch the workers
+
+    @Override
+    public MasterStatus refreshStatus() {
+        return publishStatus();
+    }
+
+    @Override
+    public int startReload() {
+        String failure = reload();
+        if (failure != null) {
+            throw new ControlException(failure);
+        }
+        return generation;
+    }
+
+    @Override
+    public int scale(Scale scale) {
+        int n = scale.applyTo(numWorkers);
+        if (n != numWorkers) {
+            setNumWorkers(n);
+        }
+        return n;
+    }
+
+    @Override
+    public void retireWorker(long workerPid) {
+        retire(worker(workerPid));
+    }
+
+    @Override
+    public Map<Long, Path> requestThreadDumps(long workerPid) {
+        Map<Long, Path> files = new LinkedHashMap<>();
+        for (WorkerProcess w : workerPid == 0 ? workers.values() : List.of(worker(workerPid))) {
+            if (handlesSignals(w)) {
+                files.put(w.pid, ThreadDumps.fileFor(scoreboardPath, w.pid));
+                Processes.kill(w.pid, Signals.USR2);
+            }
+        }
+        if (files.isEmpty()) {
+            throw new ControlException(workerPid == 0 ? "no worker is up yet" : "worker " + workerPid + " is still booting");
+        }
+        return files;
+    }
+
+    @Override
+    public void requestStop(boolean graceful) {
+        signals.offer(graceful ? Sig.TERM : Sig.INT);
+    }
+
+    private WorkerProcess worker(long workerPid) {
+        WorkerProcess w = workers.get(workerPid);
+        if (w == null) {
+            throw new ControlException("no worker has pid " + workerPid + "; the workers are " + workers.keySet());
+        }
+        return w;
     }
 
     private static void sleep(long millis) {

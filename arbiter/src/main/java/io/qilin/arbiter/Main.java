@@ -7,6 +7,7 @@ import static io.qilin.arbiter.settings.Settings.LOGLEVEL;
 import static io.qilin.arbiter.settings.Settings.PRINT_CONFIG;
 import static io.qilin.arbiter.settings.Settings.WORKER_CLASS;
 
+import io.qilin.arbiter.control.ctl.Ctl;
 import io.qilin.arbiter.settings.Settings;
 import io.qilin.arbiter.settings.SettingsLoader;
 import io.qilin.arbiter.spawn.Spawner;
@@ -24,13 +25,15 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
 /**
- * {@code qilin [OPTIONS] APP}: resolves the settings, checks them, and runs the {@link Arbiter}.
+ * {@code qilin [OPTIONS] APP}: resolves the settings, checks them, and runs the {@link Arbiter};
+ * {@code qilin ctl ...} talks to a running one instead ({@link Ctl}).
  * Bad input gets one {@code qilin: error:} line and a non-zero exit: 2 for a bad flag, 1 for a bad
  * value. Only {@link #main} calls {@code System.exit}.
  */
@@ -46,6 +49,9 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals("ctl")) {
+            return Ctl.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         System.setProperty("qilin.pid", Long.toString(ProcessHandle.current().pid()));
         System.setProperty("qilin.role", "master");
         SettingsLoader loader = new SettingsLoader(System.getenv(), Path.of("").toAbsolutePath());
@@ -54,6 +60,7 @@ public final class Main {
             CommandLine cl = new CommandLine(SettingsLoader.commandSpec());
             ParseResult parsed = cl.parseArgs(args);
             if (parsed.isUsageHelpRequested()) {
+                cl.addSubcommand("ctl", Ctl.commandLine(out, err));   // listed in the help; run above
                 cl.usage(out);
                 return 0;
             }

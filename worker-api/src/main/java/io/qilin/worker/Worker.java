@@ -5,6 +5,8 @@ import io.qilin.worker.internal.LogFiles;
 import io.qilin.worker.internal.ParentWatch;
 import io.qilin.worker.internal.Scoreboard;
 import io.qilin.worker.internal.ThreadDumps;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -20,7 +22,8 @@ import sun.misc.Signal;
  *   <li>{@link #run()}: the kind's loop. It calls {@link #notifyAlive()} from the thread that must not
  *       hang, returns once {@link #isAlive()} turns false and in-flight requests are done;</li>
  *   <li>TERM calls {@link #handleExit()} (graceful), INT {@link #handleQuit()} (quick), ABRT
- *       {@link #handleAbort()} (thread dump, exit 1), USR1 {@link #handleReopen()}.</li>
+ *       {@link #handleAbort()} (thread dump, exit 1), USR1 {@link #handleReopen()}, USR2 a thread dump
+ *       for {@code qilin ctl dump}.</li>
  * </ol>
  * QUIT stays the JVM's own thread dump: HotSpot reserves it.
  */
@@ -42,10 +45,11 @@ public abstract class Worker {
 
     /** Signals, parent watch, application, then {@link #run()}. Called once, by {@code WorkerMain}. */
     public final void initProcess() throws Exception {
-        context.pid(ProcessHandle.current().pid());
         if (context.fromMaster()) {
             installSignalHandlers();
         }
+        // after the handlers: the master sends USR2 (whose default action kills) only once the pid is in the slot
+        context.pid(ProcessHandle.current().pid());
         parentWatch = new ParentWatch(context.config().masterPid(), this::parentGone);
         if (context.config().parentWatchFd() >= 0) {
             parentWatch.watchPipe(context.config().parentWatchFd());
@@ -56,6 +60,7 @@ public abstract class Worker {
             return;
         }
         notifyAlive();
+        context.sampleHeap();
         booted = true;
         context.state(Scoreboard.State.READY);
         log.debug("worker ready: {} serving {}", getClass().getSimpleName(), context.config().app());
@@ -129,14 +134,33 @@ public abstract class Worker {
     }
 
     /**
+     * USR2, sent by {@code qilin ctl dump}: a full thread dump to the file the master reads back (QUIT
+     * would print it to this process's stdout, out of the caller's reach).
+     */
+    private void handleDump() {
+        Path file = context.threadDumpFile();
+        if (file == null) {
+            return;
+        }
+        try {
+            ThreadDumps.writeTo(file);
+            log.info("Thread dump written for qilin ctl dump: {}", file);
+        } catch (IOException | RuntimeException e) {
+            log.warn("Cannot write the thread dump qilin ctl dump asked for to {}: {}", file, e.toString());
+        }
+    }
+
+    /**
      * The heartbeat. Call it from the thread whose hanging should get this worker aborted, at least
-     * every {@code timeout / 2} seconds. Also checks, about once a second, that the master still lives.
+     * every {@code timeout / 2} seconds. Also checks, about once a second, that the master still lives,
+     * and records the heap for {@code qilin ctl status}.
      */
     public final void notifyAlive() {
         context.beat();
         long now = System.nanoTime();
         if (now - lastParentCheck > PARENT_CHECK_NANOS) {
             lastParentCheck = now;
+            context.sampleHeap();
             if (parentWatch != null && !parentWatch.parentAlive()) {
                 parentGone("the parent process changed from the master (pid " + context.config().masterPid() + ")");
             }
@@ -172,6 +196,7 @@ public abstract class Worker {
         Signal.handle(new Signal("INT"), s -> handleQuit());
         Signal.handle(new Signal("ABRT"), s -> handleAbort());
         Signal.handle(new Signal("USR1"), s -> handleReopen());
+        Signal.handle(new Signal("USR2"), s -> handleDump());
         Signal.handle(new Signal("WINCH"), s -> log.debug("SIGWINCH ignored"));
     }
 }

@@ -1,6 +1,7 @@
 package io.qilin.worker;
 
 import io.qilin.worker.internal.Scoreboard;
+import io.qilin.worker.internal.ThreadDumps;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,6 +80,20 @@ public final class WorkerContext {
         if (slot != null) {
             slot.pid(pid);
         }
+    }
+
+    /** Records heap used and max in the slot, for {@code qilin ctl status}. */
+    void sampleHeap() {
+        if (slot != null) {
+            Runtime rt = Runtime.getRuntime();
+            slot.heap(rt.totalMemory() - rt.freeMemory(), rt.maxMemory());
+        }
+    }
+
+    /** Where {@code qilin ctl dump} expects this worker's thread dump; null without a master. */
+    Path threadDumpFile() {
+        return config.scoreboard().isEmpty() ? null
+                : ThreadDumps.fileFor(Path.of(config.scoreboard()), ProcessHandle.current().pid());
     }
 
     void requestStarted(String line) {

@@ -80,6 +80,10 @@ public final class Settings {
     public static final Setting<String> WORKER_TMP_DIR = Setting.string("worker_tmp_dir", MECHANICS, "DIR", null,
             "Where the heartbeat scoreboard lives (default: /dev/shm when present, else the temp dir).",
             "--worker-tmp-dir");
+    public static final Setting<String> CONTROL_SOCKET = Setting.string("control_socket", MECHANICS, "PATH", null,
+            "The control socket qilin ctl talks to (unix, mode 0600, the master's user only; removed on exit). "
+                    + "Default: PIDFILE.ctl with --pid, else $XDG_RUNTIME_DIR/qilin-PID.ctl, else TMPDIR/qilin-PID.ctl. "
+                    + "Read at start only.", "--control-socket");
     public static final Setting<String> PROC_NAME = Setting.string("proc_name", MECHANICS, "NAME", null,
             "A name for this server in the log and in the workers' command line (-Dqilin.name=NAME), for ps.",
             "-n", "--name");
@@ -121,6 +125,9 @@ public final class Settings {
                     + "%(t)s date, %(r)s request line, %(s)s status, %(b)s length, %(f)s referer, %(a)s user agent, "
                     + "%(D)s microseconds, %(L)s seconds, %({name}i)s a request header, %({name}o)s a response header.",
             "--access-logformat");
+    public static final Setting<String> METRICS_BIND = Setting.string("metrics_bind", LOGGING, "HOST:PORT", null,
+            "Serve Prometheus metrics at http://HOST:PORT/metrics from the master (workers by state, restarts, "
+                    + "reloads, requests, heartbeats, heap). Off by default. Read at start only.", "--metrics-bind");
     public static final Setting<String> LOGLEVEL = Setting.string("loglevel", LOGGING, "LEVEL", "info",
             "debug, info, warning, error or critical.", "--log-level")
             .oneOf("debug", "info", "warning", "error", "critical");
@@ -129,9 +136,9 @@ public final class Settings {
     public static final List<Setting<?>> ALL = List.of(CONFIG, BIND, BACKLOG, WORKERS_COUNT, WORKER_CLASS, THREADS,
             WORKER_CONNECTIONS, MAX_REQUESTS, MAX_REQUESTS_JITTER, TIMEOUT, GRACEFUL_TIMEOUT, KEEPALIVE, BOOT_TIMEOUT,
             LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
-            RAW_ENV, PIDFILE, WORKER_TMP_DIR, PROC_NAME, CHDIR, USER, GROUP, INITGROUPS, UMASK, FORWARDED_ALLOW_IPS,
-            CERTFILE, KEYFILE, AOT_CACHE, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
-            ACCESS_LOGFILE, ACCESS_LOG_FORMAT, LOGLEVEL);
+            RAW_ENV, PIDFILE, WORKER_TMP_DIR, CONTROL_SOCKET, PROC_NAME, CHDIR, USER, GROUP, INITGROUPS, UMASK,
+            FORWARDED_ALLOW_IPS, CERTFILE, KEYFILE, AOT_CACHE, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
+            ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, LOGLEVEL);
 
     private final Map<Setting<?>, Object> values;
     private final String app;

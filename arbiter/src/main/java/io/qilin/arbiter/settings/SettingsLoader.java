@@ -42,8 +42,10 @@ public final class SettingsLoader {
         CommandSpec spec = CommandSpec.create().name("qilin");
         spec.mixinStandardHelpOptions(true);
         for (Setting<?> s : Settings.ALL) {
+            // picocli formats descriptions with String.format: Gunicorn's %(h)s atoms need escaping
+            String help = s.help() + (s.arity() == Setting.Arity.SWITCH ? "" : " Default: " + s.defaultText() + ".");
             OptionSpec.Builder b = OptionSpec.builder(s.flags().toArray(new String[0]))
-                    .description(s.help() + (s.arity() == Setting.Arity.SWITCH ? "" : " Default: " + s.defaultText() + "."))
+                    .description(help.replace("%", "%%"))
                     .userObject(s);
             switch (s.arity()) {
                 case SWITCH:
@@ -178,6 +180,11 @@ public final class SettingsLoader {
             throw new IllegalArgumentException("Invalid value for chdir: " + chdir + " (not a directory)");
         }
         validateIdentity(s);
+        String metrics = s.get(Settings.METRICS_BIND);
+        if (metrics != null && !isHostPort(metrics)) {
+            throw new IllegalArgumentException("Invalid value for metrics_bind: " + metrics
+                    + " (HOST:PORT, such as 127.0.0.1:9100)");
+        }
         String umask = s.get(Settings.UMASK);
         if (umask != null && !umask.matches("0?[0-7]{1,3}")) {
             throw new IllegalArgumentException("Invalid value for umask: " + umask + " (octal, such as 0027)");
@@ -200,6 +207,16 @@ public final class SettingsLoader {
             if (!Files.exists(base.resolve(e))) {
                 throw new IllegalArgumentException("Invalid value for classpath: " + entry + " (does not exist)");
             }
+        }
+    }
+
+    /** {@code HOST:PORT} or {@code [v6]:PORT}, with the port given: what the metrics endpoint binds. */
+    private static boolean isHostPort(String value) {
+        try {
+            return value.trim().matches("(\\[[0-9a-fA-F:.]+]|[^:\\[\\]/]*):\\d+")
+                    && BindAddress.parse(value).kind() == BindAddress.Kind.TCP;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -92,6 +92,19 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void metricsBindIsAHostAndAPort() {
+        assertThat(load(Map.of(), "--metrics-bind", "127.0.0.1:9100", "x.App").get(Settings.METRICS_BIND))
+                .isEqualTo("127.0.0.1:9100");
+        assertThat(load(Map.of(), "--metrics-bind", "[::1]:9100", "x.App").get(Settings.METRICS_BIND)).isEqualTo("[::1]:9100");
+        for (String bad : new String[] {"9100", "127.0.0.1", "unix:/tmp/m.sock", "host:99999", "a:b"}) {
+            assertThatThrownBy(() -> load(Map.of(), "--metrics-bind", bad, "x.App"))
+                    .hasMessage("Invalid value for metrics_bind: " + bad + " (HOST:PORT, such as 127.0.0.1:9100)");
+        }
+        assertThat(load(Map.of(), "x.App").get(Settings.METRICS_BIND)).isNull();
+        assertThat(load(Map.of(), "--control-socket", "/run/q.ctl", "x.App").get(Settings.CONTROL_SOCKET)).isEqualTo("/run/q.ctl");
+    }
+
+    @Test
     void unknownFlagsAreParameterErrors() {
         assertThatThrownBy(() -> load(Map.of(), "--wrokers", "2")).isInstanceOf(CommandLine.ParameterException.class);
         assertThatThrownBy(() -> load(Map.of(), "-c", "missing.properties", "x.App"))

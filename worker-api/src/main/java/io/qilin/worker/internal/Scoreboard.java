@@ -28,8 +28,10 @@ public final class Scoreboard implements Closeable {
     private static final int REQUESTS = 24;      // long
     private static final int IN_FLIGHT = 32;     // long
     private static final int REQUEST_START = 40; // long, epoch millis of the request in progress, 0 = none
-    private static final int LINE_LENGTH = 48;   // int
-    private static final int LINE = 52;          // bytes up to the slot's end
+    private static final int HEAP_USED = 48;     // long, bytes, sampled at most once a second
+    private static final int HEAP_MAX = 56;      // long, bytes
+    private static final int LINE_LENGTH = 64;   // int
+    private static final int LINE = 68;          // bytes up to the slot's end
     private static final int LINE_MAX = SLOT_SIZE - LINE;
 
     private static final VarHandle LONGS =
@@ -161,6 +163,22 @@ public final class Scoreboard implements Closeable {
         /** Epoch millis the request in progress started at, 0 when idle. */
         public long requestStart() {
             return (long) LONGS.getVolatile(map, base + REQUEST_START);
+        }
+
+        /** The worker's heap, for {@code qilin ctl status}: the master cannot see another JVM's heap. */
+        public void heap(long used, long max) {
+            LONGS.setVolatile(map, base + HEAP_USED, used);
+            LONGS.setVolatile(map, base + HEAP_MAX, max);
+        }
+
+        /** Heap bytes in use when last sampled; 0 before the first sample. */
+        public long heapUsed() {
+            return (long) LONGS.getVolatile(map, base + HEAP_USED);
+        }
+
+        /** The most heap the worker may use (-Xmx), bytes; 0 before the first sample. */
+        public long heapMax() {
+            return (long) LONGS.getVolatile(map, base + HEAP_MAX);
         }
 
         public String requestLine() {

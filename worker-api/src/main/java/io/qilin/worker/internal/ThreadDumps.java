@@ -1,10 +1,15 @@
 package io.qilin.worker.internal;
 
+import java.io.IOException;
 import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MonitorInfo;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 
 /** A full thread dump in jstack's layout; {@link ThreadInfo#toString()} cuts stacks at 8 frames. */
@@ -25,6 +30,25 @@ public final class ThreadDumps {
             sb.append("Deadlocked threads: ").append(java.util.Arrays.toString(deadlocked)).append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * Where a worker leaves the thread dump {@code qilin ctl dump} asked for (USR2): beside the
+     * scoreboard, in the worker tmp dir. The master reads it back, then deletes it.
+     */
+    public static Path fileFor(Path scoreboard, long workerPid) {
+        return scoreboard.resolveSibling(scoreboard.getFileName() + "." + workerPid + ".threads");
+    }
+
+    /** Writes {@link #dump()} to {@code file} whole: a temporary file renamed into place, so a reader never sees half. */
+    public static void writeTo(Path file) throws IOException {
+        Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+        try {
+            Files.writeString(tmp, dump(), StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     private static void append(StringBuilder sb, ThreadInfo ti) {

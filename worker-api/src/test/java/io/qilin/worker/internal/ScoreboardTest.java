@@ -36,6 +36,23 @@ class ScoreboardTest {
     }
 
     @Test
+    void theHeapAWorkerSamplesIsSeenByTheMasterAndLeavesTheRequestLineWhole(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("board");
+        try (Scoreboard master = Scoreboard.create(file, 2); Scoreboard worker = Scoreboard.open(file)) {
+            master.slot(1).reset(1);
+            assertThat(master.slot(1).heapMax()).isZero();
+            worker.slot(1).requestStarted("GET /a HTTP/1.1");
+            worker.slot(1).heap(40L << 20, 256L << 20);
+            assertThat(master.slot(1).heapUsed()).isEqualTo(40L << 20);
+            assertThat(master.slot(1).heapMax()).isEqualTo(256L << 20);
+            assertThat(master.slot(1).requestLine()).isEqualTo("GET /a HTTP/1.1");
+            assertThat(master.slot(0).heapUsed()).isZero();
+            master.slot(1).reset(2);
+            assertThat(master.slot(1).heapUsed()).isZero();
+        }
+    }
+
+    @Test
     void aLongRequestLineIsCut(@TempDir Path dir) throws Exception {
         try (Scoreboard b = Scoreboard.create(dir.resolve("b"), 1)) {
             b.slot(0).requestStarted("GET /" + "x".repeat(1000));

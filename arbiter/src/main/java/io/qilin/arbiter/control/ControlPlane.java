@@ -1,0 +1,96 @@
+package io.qilin.arbiter.control;
+
+import io.qilin.arbiter.settings.Settings;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the master holds of this package: the control socket and, with {@code --metrics-bind}, the
+ * metrics endpoint, both reading the {@link StatusBoard} the loop publishes.
+ */
+public final class ControlPlane implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
+
+    private final ControlServer socket;
+    private final MetricsServer metrics;
+    private final Path home;
+
+    private ControlPlane(ControlServer socket, MetricsServer metrics, Path home) {
+        this.socket = socket;
+        this.metrics = metrics;
+        this.home = home;
+    }
+
+    /**
+     * Opens both, as the settings say. A socket named by {@code --control-socket} must open; a default
+     * one that cannot is only a warning (the master serves without it).
+     *
+     * @param upgrading a master started by USR2 while the old one still serves: its socket gets a
+     *     {@code .2} suffix, as its pidfile, until {@link #promoted()}
+     * @param wakeup wakes the loop, which then calls {@link #runPending}
+     * @throws IOException with one line for the user when the master should not start
+     */
+    public static ControlPlane open(Settings settings, long pid, boolean upgrading, Map<String, String> env,
+            StatusBoard board, Runnable wakeup) throws IOException {
+        String explicit = settings.get(Settings.CONTROL_SOCKET);
+        Path home = ControlPaths.of(explicit, settings.pidfile(), pid, env);
+        ControlServer socket = null;
+        try {
+            socket = ControlServer.open(upgrading ? Path.of(home + ".2") : home, board, wakeup);
+            log.info("Control socket: {}", socket.path());
+        } catch (IOException e) {
+            if (explicit != null) {
+                throw e;
+            }
+            log.warn("{}; qilin ctl cannot reach this master (see --control-socket)", e.getMessage());
+        }
+        MetricsServer metrics = null;
+        String metricsBind = settings.get(Settings.METRICS_BIND);
+        if (metricsBind != null) {
+            try {
+                metrics = MetricsServer.start(metricsBind, board);
+            } catch (IOException e) {
+                if (socket != null) {
+                    socket.close();
+                }
+                throw e;
+            }
+            log.info("Metrics at: http://{}/metrics", metricsBind);
+        }
+        return new ControlPlane(socket, metrics, home);
+    }
+
+    /** Runs the commands the control socket queued; only the loop thread calls this. */
+    public void runPending(ControlTarget target) {
+        if (socket != null) {
+            socket.runPending(target);
+        }
+    }
+
+    /** An upgraded master took over: its socket moves to the usual path (the old master removed its own). */
+    public void promoted() {
+        if (socket != null && !socket.path().equals(home)) {
+            try {
+                socket.renameTo(home);
+                log.info("Control socket: {}", home);
+            } catch (IOException e) {
+                log.error("Cannot move the control socket to {}: {}", home, e.getMessage());
+            }
+        }
+    }
+
+    /** Closes both and removes the socket file; sessions still open (a waiting {@code ctl stop}) end. */
+    @Override
+    public void close() {
+        if (socket != null) {
+            socket.close();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+}
