@@ -10,7 +10,9 @@ import io.qilin.arbiter.control.StatusBoard;
 import io.qilin.arbiter.listen.BoundListener;
 import io.qilin.arbiter.listen.Listeners;
 import io.qilin.arbiter.pidfile.Pidfile;
+import io.qilin.arbiter.hooks.MasterHooks;
 import io.qilin.arbiter.settings.Settings;
+import io.qilin.worker.ServerHooks;
 import io.qilin.arbiter.systemd.Notifier;
 import io.qilin.arbiter.systemd.SocketActivation;
 import io.qilin.arbiter.spawn.Processes;
@@ -38,6 +40,7 @@ import static io.qilin.arbiter.settings.Settings.BACKLOG;
 import static io.qilin.arbiter.settings.Settings.BOOT_TIMEOUT;
 import static io.qilin.arbiter.settings.Settings.DAEMON;
 import static io.qilin.arbiter.settings.Settings.GRACEFUL_TIMEOUT;
+import static io.qilin.arbiter.settings.Settings.HOOKS;
 import static io.qilin.arbiter.settings.Settings.MAX_REQUESTS;
 import static io.qilin.arbiter.settings.Settings.MAX_REQUESTS_JITTER;
 import static io.qilin.arbiter.settings.Settings.TIMEOUT;
@@ -101,6 +104,25 @@ final class Arbiter implements ControlTarget {
     private long upgradeFrom;
     /** The listeners came from systemd: never unlinked, and handed on as such. */
     private boolean systemd;
+    private MasterHooks hooks = MasterHooks.none();
+    /** What the --hooks class sees of this master. */
+    private final ServerHooks.Master hookView = new ServerHooks.Master() {
+        @Override
+        public long pid() {
+            return pid;
+        }
+
+        @Override
+        public int workers() {
+            return numWorkers;
+        }
+
+        @Override
+        public String setting(String name) {
+            return Settings.ALL.stream().filter(s -> s.name().equals(name)).findFirst()
+                    .map(s -> settings.get(s)).map(String::valueOf).orElse(null);
+        }
+    };
     private final Notifier notifier = Notifier.fromEnvironment(System.getenv());
     private final long startedAt = System.currentTimeMillis();
     /** What qilin ctl status and the metrics see; the loop publishes it each pass. */
@@ -183,6 +205,12 @@ final class Arbiter implements ControlTarget {
     private void start() {
         upgradeFrom = envLong(UPGRADE_FROM);
         log.info("Starting qilin {}{}", version, upgradeFrom > 0 ? " (upgrade of master " + upgradeFrom + ")" : "");
+        try {
+            hooks = MasterHooks.load(settings.get(HOOKS), settings.classpathUrls());
+            hooks.onStarting(hookView);
+        } catch (RuntimeException | LinkageError e) {
+            throw new StartupError(e instanceof IllegalArgumentException ? e.getMessage() : "the on_starting hook failed: " + e);
+        }
         warnIgnoredSignals();
         if (settings.pidfile() != null) {
             try {
@@ -219,6 +247,7 @@ final class Arbiter implements ControlTarget {
         }
         log.info("Listening at: {} ({})", listeners.stream().map(Object::toString).collect(Collectors.joining(",")), pid);
         log.info("Using worker: {}", settings.get(WORKER_CLASS));
+        hooks.whenReady(hookView);
         try {
             scoreboardPath = settings.workerTmpDir().resolve("qilin-" + pid + ".scoreboard");
             scoreboard = Scoreboard.create(scoreboardPath, SCOREBOARD_SLOTS);
@@ -269,6 +298,7 @@ final class Arbiter implements ControlTarget {
             log.warn("USR2 signal ignored. Parent exists (pid:{}).", upgradeFrom);
             return;
         }
+        hooks.preExec(hookView);
         Map<String, String> env = new java.util.TreeMap<>(System.getenv());
         env.put(UPGRADE_FROM, Long.toString(pid));
         env.put(UPGRADE_FDS, Integer.toString(listeners.size()));
@@ -328,12 +358,18 @@ final class Arbiter implements ControlTarget {
         if (rebindFailure != null) {
             return reloadRefused(rebindFailure);
         }
+        try {
+            hooks = MasterHooks.load(fresh.get(HOOKS), fresh.classpathUrls());
+        } catch (RuntimeException e) {
+            return reloadRefused(e.getMessage());
+        }
+        hooks.onReload(hookView);
         if (generation != stableGeneration) {
             history = history.reloadEnded(generation, "superseded",
                     "Generation " + generation + " was superseded by generation " + (lastGeneration + 1), lastGeneration + 1);
         }
         settings = fresh;
-        numWorkers = fresh.get(WORKERS_COUNT);
+        setNumWorkers(fresh.get(WORKERS_COUNT));
         generation = ++lastGeneration;
         log.info("Hang up: Master; starting generation {} ({} workers)", generation, numWorkers);
         notifier.notify("RELOADING=1", "MONOTONIC_USEC=" + System.nanoTime() / 1000,
@@ -377,7 +413,7 @@ final class Arbiter implements ControlTarget {
             return;
         }
         log.info("graceful stop of workers");
-        numWorkers = 0;
+        setNumWorkers(0);
     }
 
     /** A line for systemd's STATUS=. */
@@ -390,7 +426,7 @@ final class Arbiter implements ControlTarget {
         int failed = generation;
         generation = stableGeneration;
         settings = stableSettings;
-        numWorkers = settings.get(WORKERS_COUNT);
+        setNumWorkers(settings.get(WORKERS_COUNT));
         String message = "Reload failed: generation " + failed + " " + why + "; generation " + generation
                 + " keeps serving";
         log.error(message);
@@ -404,8 +440,13 @@ final class Arbiter implements ControlTarget {
     }
 
     private void setNumWorkers(int n) {
+        if (n == numWorkers) {
+            return;
+        }
         log.info("Number of workers: {} -> {}", numWorkers, n);
+        int old = numWorkers;
         numWorkers = n;
+        hooks.nworkersChanged(hookView, n, old);
     }
 
     @Override
@@ -440,6 +481,7 @@ final class Arbiter implements ControlTarget {
             history = history.workerExited(w.pid, w.generation, w.exitReason(exit), exit.toString(), !stopping,
                     scoreboard.slot(w.slot).requests());
             freeSlot(w);
+            hooks.childExit(hookView, MasterHooks.worker(w.pid, w.generation));
             if (exit.signalled()) {
                 if (exit.signal() == Signals.KILL) {
                     log.error("Worker (pid:{}) was sent SIGKILL! Perhaps out of memory?", w.pid);
@@ -611,6 +653,7 @@ final class Arbiter implements ControlTarget {
         long maxRequests = settings.get(MAX_REQUESTS) <= 0 ? 0
                 : settings.get(MAX_REQUESTS) + ThreadLocalRandom.current().nextLong(settings.get(MAX_REQUESTS_JITTER) + 1L);
         try {
+            hooks.preFork(hookView, MasterHooks.worker(0, generation));
             long workerPid = launcher.spawn(settings, listeners, generation, slot, maxRequests);
             usedSlots.set(slot);
             lastAge++;
@@ -690,6 +733,7 @@ final class Arbiter implements ControlTarget {
             }
         }
         cleanUp();
+        hooks.onExit(hookView);
         return status;
     }
 

@@ -18,13 +18,9 @@ import io.qilin.worker.internal.WorkerKinds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
@@ -128,10 +124,7 @@ public final class Main {
      * settings come back with the kind's name (Qilin's own) or class name (anyone else's).
      */
     static Settings withKindChecked(Settings s) {
-        List<URL> urls = new ArrayList<>();
-        for (String entry : s.classpathEntries()) {
-            urls.addAll(urlsOf(entry));
-        }
+        List<URL> urls = s.classpathUrls();
         try (URLClassLoader loader = new URLClassLoader(urls.toArray(new URL[0]), Main.class.getClassLoader())) {
             WorkerKinds kinds = WorkerKinds.discover(loader);
             kinds.problems().forEach(p -> System.err.println("qilin: warning: " + p));
@@ -141,26 +134,6 @@ public final class Main {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read --classpath: " + e.getMessage(), e);
         }
-    }
-
-    private static List<URL> urlsOf(String entry) {
-        List<URL> out = new ArrayList<>();
-        try {
-            if (entry.endsWith("/*")) {
-                try (DirectoryStream<Path> jars = Files.newDirectoryStream(Path.of(entry.substring(0, entry.length() - 2)), "*.jar")) {
-                    for (Path jar : jars) {
-                        out.add(jar.toUri().toURL());
-                    }
-                }
-            } else {
-                out.add(Path.of(entry).toUri().toURL());
-            }
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException("Invalid value for classpath: " + entry, e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("Invalid value for classpath: " + entry + " (" + e.getMessage() + ")", e);
-        }
-        return out;
     }
 
     static String version() {

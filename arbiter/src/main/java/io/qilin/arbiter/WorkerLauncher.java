@@ -62,6 +62,7 @@ final class WorkerLauncher {
                 .set("CERTFILE", absolute(s.get(Settings.CERTFILE)))
                 .set("KEYFILE", absolute(s.get(Settings.KEYFILE)))
                 .set("FORWARDED_ALLOW_IPS", s.get(Settings.FORWARDED_ALLOW_IPS))
+                .set("HOOKS", s.get(Settings.HOOKS))
                 .set("MASTER_PID", masterPid)
                 .set("GENERATION", generation)
                 .set("SCOREBOARD", scoreboard)

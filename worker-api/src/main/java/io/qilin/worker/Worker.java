@@ -38,6 +38,20 @@ public abstract class Worker {
     private final AtomicLong served = new AtomicLong();
     private ParentWatch parentWatch;
     private Object app;
+    private static final ServerHooks NO_HOOKS = new ServerHooks() {
+    };
+    private ServerHooks hooks = NO_HOOKS;
+    private final ServerHooks.WorkerInfo info = new ServerHooks.WorkerInfo() {
+        @Override
+        public long pid() {
+            return ProcessHandle.current().pid();
+        }
+
+        @Override
+        public int generation() {
+            return context.config().generation();
+        }
+    };
 
     protected Worker(WorkerContext context) {
         this.context = context;
@@ -54,17 +68,61 @@ public abstract class Worker {
         if (context.config().parentWatchFd() >= 0) {
             parentWatch.watchPipe(context.config().parentWatchFd());
         }
+        hooks = loadHooks();
+        hooks.postFork(info);
         app = AppLoader.load(context.config().app(), context.appLoader(), appTypes());
         if (context.config().checkOnly()) {
             log.info("Application {} loaded; not serving (--check-config)", context.config().app());
             return;
         }
+        hooks.postWorkerInit(info);
         notifyAlive();
         context.sampleHeap();
         booted = true;
         context.state(Scoreboard.State.READY);
         log.debug("worker ready: {} serving {}", getClass().getSimpleName(), context.config().app());
         run();
+        guarded("worker_exit", () -> hooks.workerExit(info));
+    }
+
+    /** The {@code --hooks} class, from the application's class loader; hooks that do nothing when there is none. */
+    private ServerHooks loadHooks() throws AppLoadException {
+        String name = context.config().get("HOOKS", "");
+        if (name.isEmpty()) {
+            return NO_HOOKS;
+        }
+        try {
+            return (ServerHooks) Class.forName(name, true, context.appLoader()).getConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
+            throw new AppLoadException("cannot create the hooks class " + name + ": " + e, e);
+        }
+    }
+
+    private void guarded(String hook, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("The {} hook failed: {}", hook, e.toString(), e);
+        }
+    }
+
+    /**
+     * The portable application, with the {@code pre_request} and {@code post_request} hooks around it
+     * when {@code --hooks} names a class. Kinds serve this rather than {@link #app()}.
+     */
+    protected final HttpHandler portableApp() {
+        HttpHandler handler = (HttpHandler) app;
+        if (hooks == NO_HOOKS) {
+            return handler;
+        }
+        return exchange -> {
+            guarded("pre_request", () -> hooks.preRequest(info, exchange));
+            try {
+                handler.handle(exchange);
+            } finally {
+                guarded("post_request", () -> hooks.postRequest(info, exchange));
+            }
+        };
     }
 
     /** The kind's loop; returns when the worker should exit with code 0. */
@@ -117,6 +175,7 @@ public abstract class Worker {
     protected void handleQuit() {
         log.info("Worker exiting quickly (pid: {})", ProcessHandle.current().pid());
         alive = false;
+        guarded("worker_int", () -> hooks.workerInt(info));
         Runtime.getRuntime().halt(ExitCodes.OK);
     }
 
@@ -124,6 +183,7 @@ public abstract class Worker {
     protected void handleAbort() {
         log.error("Worker aborted by the master after a timeout (pid: {}); thread dump follows\n{}",
                 ProcessHandle.current().pid(), ThreadDumps.dump());
+        guarded("worker_abort", () -> hooks.workerAbort(info));
         Runtime.getRuntime().halt(ExitCodes.ABORTED);
     }
 

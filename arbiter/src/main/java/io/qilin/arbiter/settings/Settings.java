@@ -25,6 +25,7 @@ public final class Settings {
     static final String MECHANICS = "Server Mechanics";
     static final String JAVA = "Java";
     static final String LOGGING = "Logging";
+    static final String HOOKS_SECTION = "Server Hooks";
 
     public static final Setting<String> CONFIG = Setting.string("config", CONFIG_FILE, "FILE", null,
             "A properties file of settings (keys are the setting names, such as workers = 4). "
@@ -128,6 +129,10 @@ public final class Settings {
     public static final Setting<String> METRICS_BIND = Setting.string("metrics_bind", LOGGING, "HOST:PORT", null,
             "Serve Prometheus metrics at http://HOST:PORT/metrics from the master (workers by state, restarts, "
                     + "reloads, requests, heartbeats, heap). Off by default. Read at start only.", "--metrics-bind");
+    public static final Setting<String> HOOKS = Setting.string("hooks", HOOKS_SECTION, "CLASS", null,
+            "A class implementing io.qilin.worker.ServerHooks (on --classpath): Gunicorn's hooks, each run in the "
+                    + "master or the workers as Gunicorn runs it. A failing hook is logged, except on_starting, "
+                    + "post_fork and post_worker_init, which fail the start.", "--hooks");
     public static final Setting<String> LOGLEVEL = Setting.string("loglevel", LOGGING, "LEVEL", "info",
             "debug, info, warning, error or critical.", "--log-level")
             .oneOf("debug", "info", "warning", "error", "critical");
@@ -138,7 +143,7 @@ public final class Settings {
             LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
             RAW_ENV, PIDFILE, WORKER_TMP_DIR, CONTROL_SOCKET, PROC_NAME, CHDIR, USER, GROUP, INITGROUPS, UMASK,
             FORWARDED_ALLOW_IPS, CERTFILE, KEYFILE, AOT_CACHE, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
-            ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, LOGLEVEL);
+            ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, LOGLEVEL, HOOKS);
 
     private final Map<Setting<?>, Object> values;
     private final String app;
@@ -175,6 +180,28 @@ public final class Settings {
                 if (!e.isBlank()) {
                     out.add(e);
                 }
+            }
+        }
+        return out;
+    }
+
+    /** The --classpath entries as URLs, {@code dir/*} expanded to its jars: for loading kinds and hooks in the master. */
+    public List<java.net.URL> classpathUrls() {
+        List<java.net.URL> out = new ArrayList<>();
+        for (String entry : classpathEntries()) {
+            try {
+                if (entry.endsWith("/*")) {
+                    try (java.nio.file.DirectoryStream<Path> jars = Files.newDirectoryStream(
+                            Path.of(entry.substring(0, entry.length() - 2)), "*.jar")) {
+                        for (Path jar : jars) {
+                            out.add(jar.toUri().toURL());
+                        }
+                    }
+                } else {
+                    out.add(Path.of(entry).toUri().toURL());
+                }
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("Invalid value for classpath: " + entry + " (" + e.getMessage() + ")", e);
             }
         }
         return out;

@@ -103,7 +103,7 @@ final class GthreadWorker extends Worker {
     protected void run() throws Exception {
         Object loaded = app();
         HttpHandler app = new HttpContinueReadHandler(loaded instanceof HttpHandler ? (HttpHandler) loaded
-                : new BlockingHandler(new PortableHandler((com.sun.net.httpserver.HttpHandler) loaded,
+                : new BlockingHandler(new PortableHandler(portableApp(),
                         Forwarded.fromConfig(context.config()))));
         XnioWorker xnio = Xnio.getInstance(GthreadWorker.class.getClassLoader()).createWorker(OptionMap.builder()
                 .set(Options.WORKER_NAME, "gthread")

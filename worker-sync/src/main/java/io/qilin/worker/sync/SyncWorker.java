@@ -42,7 +42,7 @@ final class SyncWorker extends Worker {
 
     @Override
     protected void run() throws IOException {
-        HttpHandler app = (HttpHandler) app();
+        HttpHandler app = portableApp();
         if (Tls.enabled(context.config())) {
             try {
                 tls = Tls.serverContext(context.config()).getSocketFactory();

@@ -174,7 +174,7 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
                         task.run();
                         return null;
                     }, false);
-            return new PortableHandler((HttpHandler) app(), blocking, this);
+            return new PortableHandler(portableApp(), blocking, this);
         }
         // A Handler of something else than requests loads, then fails each request with a 500.
         @SuppressWarnings("unchecked")
