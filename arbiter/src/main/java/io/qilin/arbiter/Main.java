@@ -92,9 +92,13 @@ public final class Main {
         if (settings.get(DAEMON) && System.getenv(DAEMONIZED) == null) {
             return daemonize(args, err);
         }
-        LogLevels.apply(settings.get(LOGLEVEL));
         try {
+            LogFiles.configure(settings.get(Settings.LOG_CONFIG));
+            LogLevels.apply(settings.get(LOGLEVEL));
             LogFiles.logTo(settings.get(ERROR_LOGFILE));
+            if (settings.get(Settings.CAPTURE_OUTPUT)) {
+                io.qilin.arbiter.spawn.Processes.redirectOutput(settings.get(ERROR_LOGFILE));
+            }
             LogFiles.accessLogTo(settings.get(Settings.ACCESS_LOGFILE));
         } catch (IllegalArgumentException e) {
             err.println("qilin: error: " + e.getMessage());

@@ -75,7 +75,8 @@ final class WorkerLauncher {
         List<String> aotOptions = s.get(Settings.AOT_CACHE).equals("auto") ? aot.optionsFor(javaOf(s), classpath(s)) : List.of();
         List<String> argv = argv(s);
         argv.addAll(argv.indexOf(javaOf(s)) + 1, aotOptions);
-        long pid = spawner.spawn(argv, env(config, s, listeners.size()), fds, s.get(Settings.CHDIR));
+        String output = s.get(Settings.CAPTURE_OUTPUT) ? logFile(s.get(Settings.ERROR_LOGFILE)) : null;
+        long pid = spawner.spawn(argv, env(config, s, listeners.size()), fds, s.get(Settings.CHDIR), output);
         aot.recordedBy(pid, aotOptions);
         return pid;
     }
@@ -146,7 +147,11 @@ final class WorkerLauncher {
         if (name != null) {
             argv.add("-Dqilin.name=" + name);
         }
-        for (String prop : new String[] {"logback.configurationFile", "qilin.home"}) {
+        if (s.get(Settings.LOG_CONFIG) != null) {
+            argv.add("-Dlogback.configurationFile=" + Path.of(s.get(Settings.LOG_CONFIG)).toAbsolutePath());
+        }
+        for (String prop : s.get(Settings.LOG_CONFIG) != null ? new String[] {"qilin.home"}
+                : new String[] {"logback.configurationFile", "qilin.home"}) {
             String v = System.getProperty(prop);
             if (v != null) {
                 argv.add("-D" + prop + "=" + v);

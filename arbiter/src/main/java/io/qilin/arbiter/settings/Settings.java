@@ -129,6 +129,12 @@ public final class Settings {
     public static final Setting<String> METRICS_BIND = Setting.string("metrics_bind", LOGGING, "HOST:PORT", null,
             "Serve Prometheus metrics at http://HOST:PORT/metrics from the master (workers by state, restarts, "
                     + "reloads, requests, heartbeats, heap). Off by default. Read at start only.", "--metrics-bind");
+    public static final Setting<Boolean> CAPTURE_OUTPUT = Setting.toggle("capture_output", LOGGING,
+            "Send the stdout and stderr of the master and of every worker JVM (System.out, JVM messages) to "
+                    + "--error-logfile. Workers keep the file they were started with until they are replaced.",
+            "--capture-output");
+    public static final Setting<String> LOG_CONFIG = Setting.string("logconfig", LOGGING, "FILE", null,
+            "A Logback configuration file for the master and the workers, instead of conf/logback.xml.", "--log-config");
     public static final Setting<String> HOOKS = Setting.string("hooks", HOOKS_SECTION, "CLASS", null,
             "A class implementing io.qilin.worker.ServerHooks (on --classpath): Gunicorn's hooks, each run in the "
                     + "master or the workers as Gunicorn runs it. A failing hook is logged, except on_starting, "
@@ -143,7 +149,7 @@ public final class Settings {
             LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
             RAW_ENV, PIDFILE, WORKER_TMP_DIR, CONTROL_SOCKET, PROC_NAME, CHDIR, USER, GROUP, INITGROUPS, UMASK,
             FORWARDED_ALLOW_IPS, CERTFILE, KEYFILE, AOT_CACHE, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
-            ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, LOGLEVEL, HOOKS);
+            ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, LOGLEVEL, CAPTURE_OUTPUT, LOG_CONFIG, HOOKS);
 
     private final Map<Setting<?>, Object> values;
     private final String app;

@@ -175,6 +175,13 @@ public final class SettingsLoader {
         if (java != null && !Files.isExecutable(Path.of(java))) {
             throw new IllegalArgumentException("Invalid value for java: " + java + " (not an executable file)");
         }
+        String logConfig = s.get(Settings.LOG_CONFIG);
+        if (logConfig != null && !Files.isReadable(Path.of(logConfig))) {
+            throw new IllegalArgumentException("Invalid value for logconfig: " + logConfig + " (no readable file)");
+        }
+        if (s.get(Settings.CAPTURE_OUTPUT) && s.get(Settings.ERROR_LOGFILE).equals("-")) {
+            throw new IllegalArgumentException("Invalid value for capture_output: true (needs --error-logfile FILE)");
+        }
         String chdir = s.get(Settings.CHDIR);
         if (chdir != null && !Files.isDirectory(Path.of(chdir))) {
             throw new IllegalArgumentException("Invalid value for chdir: " + chdir + " (not a directory)");

@@ -17,6 +17,9 @@ public interface LibC {
     short POSIX_SPAWN_SETSIGMASK = 0x08;
     short POSIX_SPAWN_SETSID = 0x80;
     int O_RDWR = 2;
+    int O_WRONLY = 1;
+    int O_CREAT = 0100;
+    int O_APPEND = 02000;
     /** Generous upper bounds of glibc's opaque types (336, 80 and 128 bytes on x86_64). */
     int SPAWNATTR_SIZE = 1024;
     int FILE_ACTIONS_SIZE = 1024;
@@ -48,6 +51,10 @@ public interface LibC {
     int posix_spawn_file_actions_addchdir_np(Pointer fileActions, String path);
 
     int geteuid();
+
+    int open(String path, int flags, int mode);
+
+    int dup2(int fd, int newFd);
 
     int posix_spawnattr_init(Pointer attr);
 

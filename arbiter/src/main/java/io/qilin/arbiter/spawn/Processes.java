@@ -56,6 +56,17 @@ public final class Processes {
         return new Exit((int) pid, status.intValue());
     }
 
+    /** Points this process's stdout and stderr (fds 1 and 2) at {@code file}, appending: --capture-output. */
+    public static void redirectOutput(String file) {
+        int fd = C.open(file, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND, 0644);
+        if (fd < 0) {
+            throw new IllegalArgumentException("Invalid value for capture_output: cannot open " + file);
+        }
+        C.dup2(fd, 1);
+        C.dup2(fd, 2);
+        C.close(fd);
+    }
+
     /** Sends a signal; false if the process no longer exists. */
     public static boolean kill(long pid, int signal) {
         return C.kill((int) pid, signal) == 0;

@@ -29,12 +29,16 @@ public final class Spawner {
      * @return the child's pid
      */
     public int spawn(List<String> argv, Map<String, String> env, List<Integer> childFds) throws IOException {
-        return spawn(argv, env, childFds, false, null);
+        return spawn(argv, env, childFds, false, null, null);
     }
 
-    /** As {@link #spawn(List, Map, List)}, the child starting in directory {@code cwd} (null: the master's). */
-    public int spawn(List<String> argv, Map<String, String> env, List<Integer> childFds, String cwd) throws IOException {
-        return spawn(argv, env, childFds, false, cwd);
+    /**
+     * As {@link #spawn(List, Map, List)}, the child starting in directory {@code cwd} (null: the
+     * master's), its stdout and stderr appended to {@code output} (null: the master's).
+     */
+    public int spawn(List<String> argv, Map<String, String> env, List<Integer> childFds, String cwd, String output)
+            throws IOException {
+        return spawn(argv, env, childFds, false, cwd, output);
     }
 
     /**
@@ -43,11 +47,11 @@ public final class Spawner {
      * @return the child's pid
      */
     public int spawnDetached(List<String> argv, Map<String, String> env) throws IOException {
-        return spawn(argv, env, List.of(), true, null);
+        return spawn(argv, env, List.of(), true, null, null);
     }
 
-    private int spawn(List<String> argv, Map<String, String> env, List<Integer> childFds, boolean detached, String cwd)
-            throws IOException {
+    private int spawn(List<String> argv, Map<String, String> env, List<Integer> childFds, boolean detached, String cwd,
+            String output) throws IOException {
         int highest = markAllCloseOnExec();
         Pointer actions = Memory.allocateDirect(runtime, LibC.FILE_ACTIONS_SIZE);
         Pointer attr = Memory.allocateDirect(runtime, LibC.SPAWNATTR_SIZE);
@@ -67,6 +71,11 @@ public final class Spawner {
             }
             if (cwd != null) {
                 check(C.posix_spawn_file_actions_addchdir_np(actions, cwd), "addchdir");
+            }
+            if (output != null) {
+                check(C.posix_spawn_file_actions_addopen(actions, 1, output, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND,
+                        0644), "addopen");
+                check(C.posix_spawn_file_actions_adddup2(actions, 1, 2), "adddup2");
             }
             if (detached) {
                 for (int fd = 0; fd <= 2; fd++) {

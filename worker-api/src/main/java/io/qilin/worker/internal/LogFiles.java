@@ -97,6 +97,26 @@ public final class LogFiles {
         access.addAppender(appender);
     }
 
+    /**
+     * Configures logging from a Logback file ({@code --log-config}) instead of the distribution's.
+     *
+     * @throws IllegalArgumentException when the file is not a valid configuration
+     */
+    public static void configure(String file) {
+        if (file == null || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext)) {
+            return;
+        }
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ctx.reset();
+        ch.qos.logback.classic.joran.JoranConfigurator joran = new ch.qos.logback.classic.joran.JoranConfigurator();
+        joran.setContext(ctx);
+        try {
+            joran.doConfigure(file);
+        } catch (ch.qos.logback.core.joran.spi.JoranException e) {
+            throw new IllegalArgumentException("Invalid value for logconfig: " + file + " (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** Closes and reopens every file appender; returns the files reopened. */
     public static List<String> reopen() {
         List<String> files = new ArrayList<>();
