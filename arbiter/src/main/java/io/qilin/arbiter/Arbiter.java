@@ -239,13 +239,18 @@ final class Arbiter implements ControlTarget {
                 systemd = true;
                 listeners = Listeners.adopt(SocketActivation.FIRST_FD, fromSystemd, false);
                 log.info("Using {} socket(s) from systemd; --bind is ignored", fromSystemd);
+            } else if (settings.get(Settings.REUSE_PORT)) {
+                // each worker binds its own (WorkerLauncher); binding once here checks the addresses are free
+                Listeners.bindReusePort(settings.bindAddresses(), settings.get(BACKLOG)).forEach(l -> l.close(false));
             } else {
                 listeners = Listeners.bind(settings.bindAddresses(), settings.get(BACKLOG));
             }
         } catch (IOException e) {
             throw new StartupError(e.getMessage());
         }
-        log.info("Listening at: {} ({})", listeners.stream().map(Object::toString).collect(Collectors.joining(",")), pid);
+        log.info("Listening at: {} ({})", listeners.isEmpty() && settings.get(Settings.REUSE_PORT)
+                ? settings.bindAddresses().stream().map(a -> "http://" + a + " (reuse_port)").collect(Collectors.joining(","))
+                : listeners.stream().map(Object::toString).collect(Collectors.joining(",")), pid);
         log.info("Using worker: {}", settings.get(WORKER_CLASS));
         hooks.whenReady(hookView);
         try {
@@ -390,7 +395,7 @@ final class Arbiter implements ControlTarget {
      * addresses cannot be bound, returns why, and the reload is off.
      */
     private String rebind(Settings fresh) {
-        if (systemd || upgradeFrom != 0 || reexecPid != 0
+        if (systemd || upgradeFrom != 0 || reexecPid != 0 || settings.get(Settings.REUSE_PORT)
                 || fresh.bindAddresses().equals(settings.bindAddresses())) {
             return null;
         }

@@ -1,6 +1,7 @@
 package io.qilin.arbiter;
 
 import io.qilin.arbiter.listen.BoundListener;
+import io.qilin.arbiter.listen.Listeners;
 import io.qilin.arbiter.settings.Settings;
 import io.qilin.arbiter.spawn.Accounts;
 import io.qilin.arbiter.spawn.LibC;
@@ -35,7 +36,20 @@ final class WorkerLauncher {
         this.aot = new AotCache(scoreboard == null ? Path.of(System.getProperty("java.io.tmpdir")) : scoreboard.getParent());
     }
 
-    long spawn(Settings s, List<BoundListener> listeners, int generation, int slot, long maxRequests) throws IOException {
+    long spawn(Settings s, List<BoundListener> shared, int generation, int slot, long maxRequests) throws IOException {
+        if (!s.get(Settings.REUSE_PORT)) {
+            return spawnWith(s, shared, generation, slot, maxRequests);
+        }
+        List<BoundListener> own = Listeners.bindReusePort(s.bindAddresses(), s.get(Settings.BACKLOG));
+        try {
+            return spawnWith(s, own, generation, slot, maxRequests);
+        } finally {
+            own.forEach(l -> l.close(false)); // the worker holds them now
+        }
+    }
+
+    private long spawnWith(Settings s, List<BoundListener> listeners, int generation, int slot, long maxRequests)
+            throws IOException {
         List<ListenerSpec> specs = new ArrayList<>();
         List<Integer> fds = new ArrayList<>();
         for (int i = 0; i < listeners.size(); i++) {

@@ -64,7 +64,31 @@ public final class Listeners {
         }
     }
 
+    /**
+     * Binds a fresh SO_REUSEPORT socket for each address: {@code --reuse-port}, where every worker has
+     * sockets of its own (and the kernel spreads connections over them). TCP only.
+     */
+    public static List<BoundListener> bindReusePort(List<BindAddress> addresses, int backlog) throws IOException {
+        List<BoundListener> out = new ArrayList<>();
+        try {
+            for (BindAddress a : addresses) {
+                if (a.kind() != BindAddress.Kind.TCP) {
+                    throw new IOException("cannot listen at " + a + ": --reuse-port works with TCP addresses only");
+                }
+                out.add(bindTcp(a, backlog, true));
+            }
+        } catch (IOException | RuntimeException e) {
+            out.forEach(l -> l.close(false));
+            throw e;
+        }
+        return out;
+    }
+
     private static BoundListener bindTcp(BindAddress a, int backlog) throws IOException {
+        return bindTcp(a, backlog, false);
+    }
+
+    private static BoundListener bindTcp(BindAddress a, int backlog, boolean reusePort) throws IOException {
         InetAddress ip;
         try {
             ip = InetAddress.getByName(a.host());
@@ -75,6 +99,9 @@ public final class Listeners {
         ServerSocketChannel ch = ServerSocketChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (reusePort) {
+                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
             ch.bind(new InetSocketAddress(ip, a.port()), backlog);
             ch.configureBlocking(false);
         } catch (BindException e) {

@@ -36,6 +36,11 @@ public final class Settings {
             .withDefault(Settings::defaultBind, "127.0.0.1:8000, or 0.0.0.0:$PORT");
     public static final Setting<Integer> BACKLOG = Setting.integer("backlog", SOCKET, "INT", 2048, 1,
             "Pending connections each listener queues.", "--backlog");
+    public static final Setting<Boolean> REUSE_PORT = Setting.toggle("reuse_port", SOCKET,
+            "Each worker binds sockets of its own with SO_REUSEPORT instead of sharing the master's. Drawback: "
+                    + "connections queued on a worker's socket are reset when it exits (reload, recycling, crash), "
+                    + "and none wait while no worker runs; the shared socket (the default) loses none. TCP only.",
+            "--reuse-port");
     public static final Setting<Integer> WORKERS_COUNT = Setting.integer("workers", WORKERS, "INT", 1, 1,
             "Worker processes.", "-w", "--workers")
             .withDefault(Settings::defaultWorkers, "$WEB_CONCURRENCY, or 1");
@@ -149,7 +154,7 @@ public final class Settings {
             LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
             RAW_ENV, PIDFILE, WORKER_TMP_DIR, CONTROL_SOCKET, PROC_NAME, CHDIR, USER, GROUP, INITGROUPS, UMASK,
             FORWARDED_ALLOW_IPS, CERTFILE, KEYFILE, AOT_CACHE, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
-            ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, LOGLEVEL, CAPTURE_OUTPUT, LOG_CONFIG, HOOKS);
+            ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, LOGLEVEL, CAPTURE_OUTPUT, LOG_CONFIG, HOOKS, REUSE_PORT);
 
     private final Map<Setting<?>, Object> values;
     private final String app;
