@@ -20,6 +20,7 @@ import io.qilin.arbiter.spawn.Signals;
 import io.qilin.worker.ExitCodes;
 import io.qilin.worker.internal.LogFiles;
 import io.qilin.worker.internal.Scoreboard;
+import io.qilin.worker.internal.StatsD;
 import io.qilin.worker.internal.ThreadDumps;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -105,6 +106,7 @@ final class Arbiter implements ControlTarget {
     /** The listeners came from systemd: never unlinked, and handed on as such. */
     private boolean systemd;
     private MasterHooks hooks = MasterHooks.none();
+    private StatsD statsd;
     /** What the --hooks class sees of this master. */
     private final ServerHooks.Master hookView = new ServerHooks.Master() {
         @Override
@@ -208,6 +210,10 @@ final class Arbiter implements ControlTarget {
         try {
             hooks = MasterHooks.load(settings.get(HOOKS), settings.classpathUrls());
             hooks.onStarting(hookView);
+            statsd = StatsD.connect(settings.get(Settings.STATSD_HOST), settings.get(Settings.STATSD_PREFIX));
+            if (statsd != null) {
+                statsd.gauge("workers", numWorkers);
+            }
         } catch (RuntimeException | LinkageError e) {
             throw new StartupError(e instanceof IllegalArgumentException ? e.getMessage() : "the on_starting hook failed: " + e);
         }
@@ -452,6 +458,9 @@ final class Arbiter implements ControlTarget {
         int old = numWorkers;
         numWorkers = n;
         hooks.nworkersChanged(hookView, n, old);
+        if (statsd != null) {
+            statsd.gauge("workers", n);
+        }
     }
 
     @Override

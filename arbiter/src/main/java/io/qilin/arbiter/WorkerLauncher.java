@@ -77,6 +77,8 @@ final class WorkerLauncher {
                 .set("KEYFILE", absolute(s.get(Settings.KEYFILE)))
                 .set("FORWARDED_ALLOW_IPS", s.get(Settings.FORWARDED_ALLOW_IPS))
                 .set("HOOKS", s.get(Settings.HOOKS))
+                .set("STATSD_HOST", s.get(Settings.STATSD_HOST))
+                .set("STATSD_PREFIX", s.get(Settings.STATSD_PREFIX))
                 .set("MASTER_PID", masterPid)
                 .set("GENERATION", generation)
                 .set("SCOREBOARD", scoreboard)

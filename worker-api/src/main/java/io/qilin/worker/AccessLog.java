@@ -35,9 +35,11 @@ public final class AccessLog {
     private final Logger logger = LoggerFactory.getLogger(LOGGER);
     private final List<Function<Entry, String>> parts = new ArrayList<>();
     private final boolean enabled;
+    private final io.qilin.worker.internal.StatsD statsd;
 
-    private AccessLog(String format, boolean enabled) {
+    private AccessLog(String format, boolean enabled, io.qilin.worker.internal.StatsD statsd) {
         this.enabled = enabled;
+        this.statsd = statsd;
         Matcher m = ATOM.matcher(format);
         int last = 0;
         while (m.find()) {
@@ -52,22 +54,29 @@ public final class AccessLog {
 
     /** The access log the master configured: off unless {@code --access-logfile} was given. */
     public static AccessLog fromConfig(WorkerConfig config) {
-        return new AccessLog(config.get("ACCESS_LOG_FORMAT", DEFAULT_FORMAT), !config.get("ACCESS_LOGFILE", "").isEmpty());
+        return new AccessLog(config.get("ACCESS_LOG_FORMAT", DEFAULT_FORMAT), !config.get("ACCESS_LOGFILE", "").isEmpty(),
+                io.qilin.worker.internal.StatsD.connect(config.get("STATSD_HOST", ""), config.get("STATSD_PREFIX", "")));
     }
 
     /** An access log with this format, on (for tests and embedding). */
     public static AccessLog of(String format) {
-        return new AccessLog(format, true);
+        return new AccessLog(format, true, null);
     }
 
+    /** True when responses should be reported: an access log file, or StatsD (Gunicorn's request metrics). */
     public boolean enabled() {
-        return enabled;
+        return enabled || statsd != null;
     }
 
-    /** Writes one line, if the log is on. */
+    /** Writes one line, if the log is on, and sends Gunicorn's request metrics, if StatsD is. */
     public void log(Entry e) {
         if (enabled) {
             logger.info(format(e));
+        }
+        if (statsd != null) {
+            statsd.increment("requests");
+            statsd.timing("request.duration", e.nanos / 1_000_000L);
+            statsd.increment("request.status." + e.status);
         }
     }
 

@@ -140,6 +140,11 @@ public final class Settings {
             "--capture-output");
     public static final Setting<String> LOG_CONFIG = Setting.string("logconfig", LOGGING, "FILE", null,
             "A Logback configuration file for the master and the workers, instead of conf/logback.xml.", "--log-config");
+    public static final Setting<String> STATSD_HOST = Setting.string("statsd_host", LOGGING, "HOST:PORT", null,
+            "Send Gunicorn's StatsD metrics there (UDP): requests, request.duration, request.status.CODE from the "
+                    + "workers, workers (a gauge) from the master.", "--statsd-host");
+    public static final Setting<String> STATSD_PREFIX = Setting.string("statsd_prefix", LOGGING, "PREFIX", "",
+            "A prefix for every StatsD metric name, e.g. myapp.", "--statsd-prefix");
     public static final Setting<String> HOOKS = Setting.string("hooks", HOOKS_SECTION, "CLASS", null,
             "A class implementing io.qilin.worker.ServerHooks (on --classpath): Gunicorn's hooks, each run in the "
                     + "master or the workers as Gunicorn runs it. A failing hook is logged, except on_starting, "
@@ -154,7 +159,7 @@ public final class Settings {
             LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
             RAW_ENV, PIDFILE, WORKER_TMP_DIR, CONTROL_SOCKET, PROC_NAME, CHDIR, USER, GROUP, INITGROUPS, UMASK,
             FORWARDED_ALLOW_IPS, CERTFILE, KEYFILE, AOT_CACHE, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
-            ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, LOGLEVEL, CAPTURE_OUTPUT, LOG_CONFIG, HOOKS, REUSE_PORT);
+            ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, LOGLEVEL, CAPTURE_OUTPUT, LOG_CONFIG, HOOKS, REUSE_PORT, STATSD_HOST, STATSD_PREFIX);
 
     private final Map<Setting<?>, Object> values;
     private final String app;
