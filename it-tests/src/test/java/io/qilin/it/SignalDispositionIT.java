@@ -19,7 +19,7 @@ class SignalDispositionIT {
         // bypass bin/qilin (which resets them with env --default-signal) to start the JVM with them ignored
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cmd = "trap '' HUP INT; exec " + java + " --add-opens java.base/sun.nio.ch=ALL-UNNAMED"
-                + " -Dqilin.home=" + Qilin.HOME + " -Dlogback.configurationFile=" + Qilin.HOME + "/conf/logback.xml"
+                + " -Dqilin.home=" + Qilin.HOME
                 + " -cp '" + Qilin.HOME + "/lib/*' io.qilin.arbiter.Main \"$@\"";
         try (Qilin q = Qilin.start(Qilin.env(), port, List.of("sh", "-c", cmd, "qilin"),
                 "-b", "127.0.0.1:" + port, "io.qilin.examples.Hello")) {

@@ -139,7 +139,7 @@ public final class Settings {
                     + "--error-logfile. Workers keep the file they were started with until they are replaced.",
             "--capture-output");
     public static final Setting<String> LOG_CONFIG = Setting.string("logconfig", LOGGING, "FILE", null,
-            "A Logback configuration file for the master and the workers, instead of conf/logback.xml.", "--log-config");
+            "A Logback configuration file for the master and the workers, instead of the built-in Gunicorn-style log (conf/logback-example.xml is that, written out).", "--log-config");
     public static final Setting<String> STATSD_HOST = Setting.string("statsd_host", LOGGING, "HOST:PORT", null,
             "Send Gunicorn's StatsD metrics there (UDP): requests, request.duration, request.status.CODE from the "
                     + "workers, workers (a gauge) from the master.", "--statsd-host");

@@ -6,7 +6,9 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.LayoutBase;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -17,14 +19,12 @@ import org.slf4j.LoggerFactory;
  * USR1 reopens every file, so files renamed by logrotate are let go.
  */
 public final class LogFiles {
-    private static final String DEFAULT_PATTERN = "[%d{yyyy-MM-dd HH:mm:ss Z}] [%pid] [%level] %msg%n";
-
     private LogFiles() {
     }
 
     /**
-     * Sends the root logger to {@code file} (appending) in the pattern it already has; {@code -} or
-     * empty keeps stderr.
+     * Sends the root logger to {@code file} (appending) in the pattern it already has (Gunicorn's unless
+     * a {@code --log-config} file says otherwise); {@code -} or empty keeps stderr.
      *
      * @throws IllegalArgumentException when the file cannot be opened
      */
@@ -34,7 +34,7 @@ public final class LogFiles {
         }
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        String pattern = DEFAULT_PATTERN.replace("%pid", String.valueOf(ProcessHandle.current().pid()));
+        String pattern = null;
         for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext();) {
             Appender<ILoggingEvent> a = it.next();
             if (a instanceof OutputStreamAppender
@@ -42,10 +42,16 @@ public final class LogFiles {
                 pattern = ((PatternLayoutEncoder) ((OutputStreamAppender<ILoggingEvent>) a).getEncoder()).getPattern();
             }
         }
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(ctx);
-        encoder.setPattern(pattern);
-        encoder.start();
+        Encoder<ILoggingEvent> encoder;
+        if (pattern != null) {
+            PatternLayoutEncoder patterned = new PatternLayoutEncoder();
+            patterned.setContext(ctx);
+            patterned.setPattern(pattern);
+            patterned.start();
+            encoder = patterned;
+        } else {
+            encoder = DefaultLogging.encoder(ctx, new GunicornLayout());
+        }
         FileAppender<ILoggingEvent> appender = new FileAppender<>();
         appender.setContext(ctx);
         appender.setName("error-logfile");
@@ -69,10 +75,7 @@ public final class LogFiles {
             return;
         }
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(ctx);
-        encoder.setPattern("%msg%n");
-        encoder.start();
+        Encoder<ILoggingEvent> encoder = DefaultLogging.encoder(ctx, new MessageLayout());
         OutputStreamAppender<ILoggingEvent> appender;
         if (file.equals("-")) {
             ch.qos.logback.core.ConsoleAppender<ILoggingEvent> console = new ch.qos.logback.core.ConsoleAppender<>();
@@ -136,5 +139,13 @@ public final class LogFiles {
             }
         }
         return files;
+    }
+
+    /** Each line as logged, nothing added: the access log. */
+    private static final class MessageLayout extends LayoutBase<ILoggingEvent> {
+        @Override
+        public String doLayout(ILoggingEvent event) {
+            return event.getFormattedMessage() + System.lineSeparator();
+        }
     }
 }
