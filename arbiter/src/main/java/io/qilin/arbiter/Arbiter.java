@@ -66,6 +66,8 @@ final class Arbiter implements ControlTarget {
     private static final long BUSY_WAIT_MILLIS = 100;
     private static final int SCOREBOARD_SLOTS = 1024;
     private static final long BACKOFF_CAP_MILLIS = 30_000;
+    /** How a JVM started with -XX:+ExitOnOutOfMemoryError exits when its heap is exhausted. */
+    private static final int OUT_OF_MEMORY = 3;
     /** Set by an old master for the new one it starts on USR2: its pid, and how many listener fds from 3. */
     private static final String UPGRADE_FROM = "QILIN_UPGRADE_FROM";
     private static final String UPGRADE_FDS = "QILIN_UPGRADE_FDS";
@@ -504,6 +506,8 @@ final class Arbiter implements ControlTarget {
                 } else {
                     log.warn("Worker (pid:{}) was sent {}!", w.pid, Signals.name(exit.signal()));
                 }
+            } else if (exit.code() == OUT_OF_MEMORY && w.ready) {
+                log.error("Worker (pid:{}) exited with code {}: out of memory.", w.pid, exit.code());
             } else if (exit.code() != 0) {
                 log.error("Worker (pid:{}) exited with code {}.", w.pid, exit.code());
             } else {

@@ -153,7 +153,8 @@ final class WorkerLauncher {
                     s.get(Settings.INITGROUPS) && s.get(Settings.USER) != null ? "--init-groups" : "--clear-groups", "--"));
         }
         argv.add(java);
-        argv.addAll(s.workerJvmOptions());
+        argv.addAll(defaultJvmOptions(s.get(Settings.WORKERS_COUNT)));
+        argv.addAll(s.workerJvmOptions()); // after the defaults: the last of two options wins
         argv.add("--add-opens");
         argv.add("java.base/sun.nio.ch=ALL-UNNAMED");
         if (featureVersion(java) >= 22) {
@@ -177,6 +178,21 @@ final class WorkerLauncher {
         argv.add(classpath(s));
         argv.add(WorkerMain.class.getName());
         return argv;
+    }
+
+    /**
+     * What every worker JVM gets unless {@code --worker-jvm-opts} says otherwise. A worker that runs out
+     * of memory exits (code 3) and is replaced, instead of serving on with a broken heap. From four
+     * workers on, each one's heap is capped at its share of three quarters of the memory (the
+     * container's limit, or the host's), where the JVM's own default of a quarter each would overcommit.
+     */
+    static List<String> defaultJvmOptions(int workers) {
+        List<String> options = new ArrayList<>();
+        options.add("-XX:+ExitOnOutOfMemoryError");
+        if (workers >= 4) {
+            options.add("-XX:MaxRAMPercentage=" + String.format(java.util.Locale.ROOT, "%.1f", 75.0 / workers));
+        }
+        return options;
     }
 
     /** Qilin's own jars and the examples, then the application's {@code --classpath}. */

@@ -18,10 +18,13 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@code /boom}: the worker process dies at once (exit code 70);</li>
  *   <li>{@code /echo}: the request body back;</li>
  *   <li>{@code /whoami}: the client's address and the scheme, as the worker sees them;</li>
+ *   <li>{@code /leak?mb=N}: keeps N more MiB (default 16) for as long as the worker lives, a memory leak;</li>
  *   <li>anything else: {@code ok}.</li>
  * </ul>
  */
 public class TestApp implements HttpHandler {
+    private static final java.util.List<byte[]> LEAKED = new java.util.ArrayList<>();
+
     /** The exit code {@code /boom} dies with. */
     public static final int BOOM_EXIT_CODE = 70;
 
@@ -55,6 +58,14 @@ public class TestApp implements HttpHandler {
                 send(exchange, 200, (exchange.getRemoteAddress().getAddress().getHostAddress() + " "
                         + exchange.getAttribute("qilin.scheme")).getBytes(StandardCharsets.US_ASCII));
                 break;
+            case "/leak":
+                synchronized (LEAKED) {
+                    for (int i = 0; i < number(exchange.getRequestURI().getQuery(), "mb=", 16); i++) {
+                        LEAKED.add(new byte[1 << 20]);
+                    }
+                    send(exchange, 200, (LEAKED.size() + " MiB leaked\n").getBytes(StandardCharsets.US_ASCII));
+                }
+                break;
             default:
                 send(exchange, 200, "ok\n".getBytes(StandardCharsets.US_ASCII));
         }
@@ -74,14 +85,18 @@ public class TestApp implements HttpHandler {
     }
 
     private static double seconds(String query) {
+        return number(query, "s=", 1);
+    }
+
+    private static double number(String query, String prefix, double otherwise) {
         if (query != null) {
             for (String kv : query.split("&")) {
-                if (kv.startsWith("s=")) {
-                    return Double.parseDouble(kv.substring(2));
+                if (kv.startsWith(prefix)) {
+                    return Double.parseDouble(kv.substring(prefix.length()));
                 }
             }
         }
-        return 1;
+        return otherwise;
     }
 
     private static void sleep(double seconds) {

@@ -51,6 +51,23 @@ class SupervisionIT {
     }
 
     @Test
+    void aWorkerOutOfMemoryExitsAndIsReplaced() throws Exception {
+        try (Qilin q = Qilin.serving(1, "--worker-jvm-opts", "-Xmx48m")) {
+            long leaking = q.workerPids().get(0);
+            await().atMost(Qilin.BOOT).until(() -> {
+                try {
+                    return Http.get(q.port, "/leak?mb=8").status != 200;
+                } catch (java.io.IOException e) {
+                    return true; // the worker exited mid-request
+                }
+            });
+            q.awaitLog("Worker \\(pid:" + leaking + "\\) exited with code 3: out of memory\\.");
+            assertThat(q.awaitReadyWorkers(1)).doesNotContain(leaking);
+            assertThat(Http.get(q.port, "/leak?mb=1").body).isEqualTo("1 MiB leaked\n");
+        }
+    }
+
+    @Test
     void ttinAndTtouScaleAndRetireTheOldestFirst() throws Exception {   // S13
         try (Qilin q = Qilin.serving(2)) {
             List<Long> original = q.workerPids();
