@@ -63,12 +63,11 @@ printf '%-72s %-4s %7s\n' "what" JDK median
 for jh in "${JDKS[@]}"; do
     for what in "Noop:java, an empty main (start + exit)" \
         "FirstResponse:java, JDK HttpServer + Hello, one request to itself" \
-        "LogInit:java, Logback from Qilin's conf/logback.xml, one log call" \
-        "LogInit:java, the same without the XML (-Dlogback.configurationFile=none)"; do
+        "LogInit:java, Logback as Qilin configures it (in code), one log call" \
+        "LogInit:java, the same from an XML file (conf/logback-example.xml)"; do
         cls=${what%%:*}
         case $what in
-            *"Qilin's conf"*) props="-Dlogback.configurationFile=$QILIN_HOME/conf/logback.xml" ;;
-            *"without the XML"*) props="-Dlogback.configurationFile=$BENCH_TMP/none.xml" ;;
+            *"XML file"*) props="-Dlogback.configurationFile=$QILIN_HOME/conf/logback-example.xml" ;;
             *) props="-Dqilin.bench=1" ;;
         esac
         hyperfine -N -w 1 -r "$RUNS" --export-json "$BENCH_TMP/h.json" \

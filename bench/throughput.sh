@@ -112,13 +112,13 @@ for kind in "${KINDS[@]}"; do
                 bench.JdkHello "$port" $WORKERS 2>"$BENCH_TMP/plain.log" &
             label="JDK HttpServer, 1 JVM, $WORKERS threads, nodelay (JDK 17)" ;;
         gthread)
-            "$JDK17_HOME/bin/java" -Dlogback.configurationFile="$QILIN_HOME/conf/logback.xml" -Dqilin.pid=- \
+            "$JDK17_HOME/bin/java" \
                 -cp "$BENCH_TMP/classes:$QILIN_HOME/lib/*" \
                 bench.UndertowHello "$port" 2 $((WORKERS * BENCH_THREADS)) 2>"$BENCH_TMP/plain.log" &
             label="Undertow, 1 JVM, 2 I/O + $((WORKERS * BENCH_THREADS)) task threads (JDK 17)" ;;
         vertx)
             loops=$((WORKERS * BENCH_VERTX_LOOPS))
-            "$JDK17_HOME/bin/java" -Dlogback.configurationFile="$QILIN_HOME/conf/logback.xml" -Dqilin.pid=- \
+            "$JDK17_HOME/bin/java" \
                 -cp "$BENCH_TMP/classes:$QILIN_HOME/lib/*" bench.VertxHello "$port" $loops 2>"$BENCH_TMP/plain.log" &
             label="Vert.x, 1 JVM, $loops event loops, native handler (JDK 17)" ;;
         *)

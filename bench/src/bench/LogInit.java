@@ -4,8 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a worker pays to start logging: SLF4J + Logback configured from -Dlogback.configurationFile
- * (Qilin's conf/logback.xml), then one line logged. Compare with the empty main (Noop).
+ * What a worker pays to start logging: SLF4J + Logback as Qilin configures it (in code), or from
+ * -Dlogback.configurationFile, then one line logged. Compare with the empty main (Noop).
  */
 public final class LogInit {
     public static void main(String[] args) {
