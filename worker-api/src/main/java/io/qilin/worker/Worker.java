@@ -20,7 +20,8 @@ import sun.misc.Signal;
  *   <li>{@link #initProcess()}: signal handlers, the parent-death watch, the application, then
  *       {@link #run()};</li>
  *   <li>{@link #run()}: the kind's loop. It calls {@link #notifyAlive()} from the thread that must not
- *       hang, returns once {@link #isAlive()} turns false and in-flight requests are done;</li>
+ *       hang, returns once {@link #isAlive()} turns false and in-flight requests are done. Its first
+ *       call, made once the kind accepts connections, tells the master the worker is ready;</li>
  *   <li>TERM calls {@link #handleExit()} (graceful), INT {@link #handleQuit()} (quick), ABRT
  *       {@link #handleAbort()} (thread dump, exit 1), USR1 {@link #handleReopen()}, USR2 a thread dump
  *       for {@code qilin ctl dump}.</li>
@@ -34,6 +35,8 @@ public abstract class Worker {
     protected final WorkerContext context;
     private volatile boolean alive = true;
     private volatile boolean booted;
+    private volatile boolean running;
+    private final java.util.concurrent.atomic.AtomicBoolean announcedReady = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile long lastParentCheck = System.nanoTime();
     private final AtomicLong served = new AtomicLong();
     private ParentWatch parentWatch;
@@ -76,11 +79,10 @@ public abstract class Worker {
             return;
         }
         hooks.postWorkerInit(info);
-        notifyAlive();
+        context.beat();
         context.sampleHeap();
         booted = true;
-        context.state(Scoreboard.State.READY);
-        log.debug("worker ready: {} serving {}", getClass().getSimpleName(), context.config().app());
+        running = true;
         run();
         guarded("worker_exit", () -> hooks.workerExit(info));
     }
@@ -153,8 +155,19 @@ public abstract class Worker {
 
     /** Asks the loop to stop after the requests in flight; kinds that block override to wake up (call super). */
     protected void stopAccepting() {
-        alive = false;
-        context.state(Scoreboard.State.DRAINING);
+        synchronized (announcedReady) {
+            alive = false;
+            context.state(Scoreboard.State.DRAINING);
+        }
+    }
+
+    private void announceReady() {
+        synchronized (announcedReady) {
+            if (!announcedReady.getAndSet(true) && alive) {
+                context.state(Scoreboard.State.READY);
+                log.debug("worker ready: {} serving {}", getClass().getSimpleName(), context.config().app());
+            }
+        }
     }
 
     /**
@@ -212,11 +225,15 @@ public abstract class Worker {
 
     /**
      * The heartbeat. Call it from the thread whose hanging should get this worker aborted, at least
-     * every {@code timeout / 2} seconds. Also checks, about once a second, that the master still lives,
+     * every {@code timeout / 2} seconds, starting once the worker accepts connections: the first call
+     * from {@link #run()} marks it ready, which a reload waits for before it retires an old worker. Also checks, about once a second, that the master still lives,
      * and records the heap for {@code qilin ctl status}.
      */
     public final void notifyAlive() {
         context.beat();
+        if (running && !announcedReady.get()) {
+            announceReady();
+        }
         long now = System.nanoTime();
         if (now - lastParentCheck > PARENT_CHECK_NANOS) {
             lastParentCheck = now;
