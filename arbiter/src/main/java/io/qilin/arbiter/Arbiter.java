@@ -66,6 +66,8 @@ final class Arbiter implements ControlTarget {
     private static final long BUSY_WAIT_MILLIS = 100;
     private static final int SCOREBOARD_SLOTS = 1024;
     private static final long BACKOFF_CAP_MILLIS = 30_000;
+    /** Time an aborted worker has to write its thread dump and exit before SIGKILL (Gunicorn gives ~1 s). */
+    private static final int ABORT_GRACE_SECONDS = 5;
     /** How a JVM started with -XX:+ExitOnOutOfMemoryError exits when its heap is exhausted. */
     private static final int OUT_OF_MEMORY = 3;
     /** Set by an old master for the new one it starts on USR2: its pid, and how many listener fds from 3. */
@@ -611,9 +613,9 @@ final class Arbiter implements ControlTarget {
                 log.error("WORKER TIMEOUT (pid:{}): no heartbeat for {} s (--timeout {}); sending SIGABRT",
                         w.pid, TimeUnit.NANOSECONDS.toSeconds(silentNanos), timeout);
                 w.aborted = true;
-                w.lastBeatAt = now - TimeUnit.SECONDS.toNanos(timeout); // KILL one second from now
+                w.lastBeatAt = now - TimeUnit.SECONDS.toNanos(timeout); // KILL after ABORT_GRACE_SECONDS
                 Processes.kill(w.pid, Signals.ABRT);
-            } else if (silentNanos > TimeUnit.SECONDS.toNanos(timeout) + TimeUnit.SECONDS.toNanos(1)) {
+            } else if (silentNanos > TimeUnit.SECONDS.toNanos(timeout + ABORT_GRACE_SECONDS)) {
                 log.error("Worker (pid:{}) did not exit after SIGABRT; sending SIGKILL", w.pid);
                 Processes.kill(w.pid, Signals.KILL);
             }
