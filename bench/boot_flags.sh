@@ -79,6 +79,10 @@ for v in ${BOOT_FLAG_JDKS:-17 25}; do
                 aot2=$BENCH_TMP/$kind-25-fast.aot
                 train "$jh" "$kind" "$FAST -XX:AOTCacheOutput=$aot2" "$aot2"
                 variant "$jh" "$kind" "AOT cache + $FAST" "$FAST -XX:AOTCache=$aot2"
+                BOOT_AOT_DIR=$BENCH_TMP/aot-$kind
+                mkdir -p "$BOOT_AOT_DIR"
+                variant "$jh" "$kind" "(none), qilin --aot-cache auto" ""
+                BOOT_AOT_DIR=
                 ;;
         esac
     done

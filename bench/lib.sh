@@ -262,8 +262,10 @@ measure_boot() {
     # shellcheck disable=SC2046
     args=(-b "127.0.0.1:$port" -w 1 -k "$kind" $(kind_opts "$kind") --log-level debug)
     if [ -n "$opts" ]; then args+=(--worker-jvm-opts "$opts"); fi
+    if [ -n "${BOOT_AOT_DIR:-}" ]; then args+=(--aot-cache auto --worker-tmp-dir "$BOOT_AOT_DIR"); fi
     bench_start_master m "$jh" "$log" "${args[@]}" io.qilin.examples.TestApp
     wait_ready "$m" "$log" 1
+    if [ -n "${BOOT_AOT_DIR:-}" ]; then train_aot_cache "$m" "$port" "$log"; fi
     for i in $(seq 1 "$runs"); do
         olds=$(bench_children "$m")
         # shellcheck disable=SC2086
@@ -299,6 +301,30 @@ measure_boot() {
     BOOT_SAMPLES="${samples[*]}"
     BOOT_CPU="${cpus[*]}"
     BOOT_LAST_PID=$pid
+}
+
+# train_aot_cache MASTER PORT LOG: with --aot-cache auto the first worker records; once it has been
+# retired (TTIN, TTOU), the next spawn has the master assemble the cache in BOOT_AOT_DIR. Waits for it.
+train_aot_cache() {
+    local m=$1 port=$2 log=$3
+    curl -s -o /dev/null "http://127.0.0.1:$port/pid"
+    for _ in $(seq 1 5); do
+        ls "$BOOT_AOT_DIR"/qilin-*.aot >/dev/null 2>&1 && return 0
+        kill -TTIN "$m"
+        wait_ready "$m" "$log" 2
+        kill -TTOU "$m"
+        for _ in $(seq 1 600); do
+            [ "$(bench_children "$m" | wc -w)" -le 1 ] && break
+            sleep 0.1
+        done
+        if grep -q "Assembling the AOT cache" "$log"; then
+            for _ in $(seq 1 1200); do
+                ls "$BOOT_AOT_DIR"/qilin-*.aot >/dev/null 2>&1 && return 0
+                sleep 0.1
+            done
+        fi
+    done
+    die "no AOT cache was assembled in $BOOT_AOT_DIR; see $log"
 }
 
 # The share of all CPUs busy (user+nice+system+irq+softirq+steal) over SECONDS, in percent.
