@@ -477,7 +477,7 @@ final class Arbiter implements ControlTarget {
         }
     }
 
-    /** A worker writes its pid in its slot once its handlers are in; before that, USR1 or USR2 would kill it. */
+    /** A worker writes its pid in its slot once its handlers are in; before that, USR1 or PWR would kill it. */
     private boolean handlesSignals(WorkerProcess w) {
         return scoreboard.slot(w.slot).pid() == w.pid;
     }
@@ -833,7 +833,7 @@ final class Arbiter implements ControlTarget {
         for (WorkerProcess w : workerPid == 0 ? workers.values() : List.of(worker(workerPid))) {
             if (handlesSignals(w)) {
                 files.put(w.pid, ThreadDumps.fileFor(scoreboardPath, w.pid));
-                Processes.kill(w.pid, Signals.USR2);
+                Processes.kill(w.pid, Signals.PWR);
             }
         }
         if (files.isEmpty()) {

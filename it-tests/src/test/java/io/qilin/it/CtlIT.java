@@ -159,7 +159,7 @@ class CtlIT {
             Result all = ctl(socket, "dump");
             assertThat(all.code).as(all.toString()).isZero();
             workers.forEach(p -> assertThat(all.out).contains("==== worker " + p + " ====\nFull thread dump of pid " + p));
-            assertThat(q.workerPids()).isEqualTo(workers);   // USR2 did not hurt anyone
+            assertThat(q.workerPids()).isEqualTo(workers);   // PWR did not hurt anyone
         }
     }
 

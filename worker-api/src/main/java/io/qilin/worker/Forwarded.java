@@ -2,6 +2,7 @@ package io.qilin.worker;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -17,13 +18,21 @@ public final class Forwarded {
     /** The exchange attribute holding {@code http} or {@code https}. */
     public static final String SCHEME_ATTRIBUTE = "qilin.scheme";
 
-    private final List<String> trusted;
+    /** The allowed addresses, resolved once: a name here must not cost a DNS lookup per request. */
+    private final List<InetAddress> trusted = new ArrayList<>();
     private final boolean trustAll;
 
     private Forwarded(String allowIps) {
-        this.trusted = List.of(allowIps.split(",")).stream().map(String::trim).filter(s -> !s.isEmpty())
+        List<String> entries = List.of(allowIps.split(",")).stream().map(String::trim).filter(s -> !s.isEmpty())
                 .collect(Collectors.toList());
-        this.trustAll = trusted.contains("*");
+        this.trustAll = entries.contains("*");
+        for (String ip : entries) {
+            try {
+                trusted.add(InetAddress.getByName(ip));
+            } catch (java.net.UnknownHostException e) {
+                // a bad entry trusts nobody
+            }
+        }
     }
 
     public static Forwarded fromConfig(WorkerConfig config) {
@@ -38,16 +47,7 @@ public final class Forwarded {
         if (peer == null) {
             return true; // a unix-socket peer, trusted as by Gunicorn
         }
-        for (String ip : trusted) {
-            try {
-                if (InetAddress.getByName(ip).equals(peer)) {
-                    return true;
-                }
-            } catch (java.net.UnknownHostException e) {
-                // a bad entry trusts nobody
-            }
-        }
-        return false;
+        return trusted.contains(peer);
     }
 
     /**
@@ -80,11 +80,11 @@ public final class Forwarded {
         if (tls) {
             return "https";
         }
-        if (!trusts(peer == null ? null : peer.getAddress())) {
-            return "http";
-        }
         String proto = header.apply("X-Forwarded-Proto");
         String ssl = header.apply("X-Forwarded-Ssl");
+        if ((proto == null && ssl == null) || !trusts(peer == null ? null : peer.getAddress())) {
+            return "http";
+        }
         boolean https = (proto != null && proto.trim().toLowerCase(Locale.ROOT).equals("https"))
                 || (ssl != null && ssl.trim().equalsIgnoreCase("on"));
         return https ? "https" : "http";

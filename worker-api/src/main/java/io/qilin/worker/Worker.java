@@ -23,7 +23,7 @@ import sun.misc.Signal;
  *       hang, returns once {@link #isAlive()} turns false and in-flight requests are done. Its first
  *       call, made once the kind accepts connections, tells the master the worker is ready;</li>
  *   <li>TERM calls {@link #handleExit()} (graceful), INT {@link #handleQuit()} (quick), ABRT
- *       {@link #handleAbort()} (thread dump, exit 1), USR1 {@link #handleReopen()}, USR2 a thread dump
+ *       {@link #handleAbort()} (thread dump, exit 1), USR1 {@link #handleReopen()}, PWR a thread dump
  *       for {@code qilin ctl dump}.</li>
  * </ol>
  * QUIT stays the JVM's own thread dump: HotSpot reserves it.
@@ -39,6 +39,7 @@ public abstract class Worker {
     private final java.util.concurrent.atomic.AtomicBoolean announcedReady = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile long lastParentCheck = System.nanoTime();
     private final AtomicLong served = new AtomicLong();
+    private final long maxRequests;
     private ParentWatch parentWatch;
     private Object app;
     private static final ServerHooks NO_HOOKS = new ServerHooks() {
@@ -58,6 +59,7 @@ public abstract class Worker {
 
     protected Worker(WorkerContext context) {
         this.context = context;
+        this.maxRequests = context.config().maxRequests();
     }
 
     /** Signals, parent watch, application, then {@link #run()}. Called once, by {@code WorkerMain}. */
@@ -65,7 +67,7 @@ public abstract class Worker {
         if (context.fromMaster()) {
             installSignalHandlers();
         }
-        // after the handlers: the master sends USR2 (whose default action kills) only once the pid is in the slot
+        // after the handlers: the master sends PWR (whose default action kills) only once the pid is in the slot
         context.pid(ProcessHandle.current().pid());
         parentWatch = new ParentWatch(context.config().masterPid(), this::parentGone);
         if (context.config().parentWatchFd() >= 0) {
@@ -207,8 +209,9 @@ public abstract class Worker {
     }
 
     /**
-     * USR2, sent by {@code qilin ctl dump}: a full thread dump to the file the master reads back (QUIT
-     * would print it to this process's stdout, out of the caller's reach).
+     * PWR (Linux's SIGINFO), sent by {@code qilin ctl dump}: a full thread dump to the file the master
+     * reads back (QUIT would print it to this process's stdout, out of the caller's reach). Not USR2:
+     * HotSpot suspends threads with USR2 for JFR's sampling, and a handler there breaks it.
      */
     private void handleDump() {
         Path file = context.threadDumpFile();
@@ -251,9 +254,8 @@ public abstract class Worker {
      */
     protected final void requestStarted(String requestLine) {
         context.requestStarted(requestLine);
-        long max = context.config().maxRequests();
-        if (max > 0 && served.incrementAndGet() >= max && alive) {
-            log.info("Autorestarting worker after current request ({} requests).", max);
+        if (maxRequests > 0 && served.incrementAndGet() >= maxRequests && alive) {
+            log.info("Autorestarting worker after current request ({} requests).", maxRequests);
             stopAccepting();
         }
     }
@@ -273,7 +275,7 @@ public abstract class Worker {
         Signal.handle(new Signal("INT"), s -> handleQuit());
         Signal.handle(new Signal("ABRT"), s -> handleAbort());
         Signal.handle(new Signal("USR1"), s -> handleReopen());
-        Signal.handle(new Signal("USR2"), s -> handleDump());
+        Signal.handle(new Signal("PWR"), s -> handleDump());
         Signal.handle(new Signal("WINCH"), s -> log.debug("SIGWINCH ignored"));
     }
 }

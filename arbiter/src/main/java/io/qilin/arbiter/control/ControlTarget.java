@@ -22,7 +22,7 @@ public interface ControlTarget {
     void retireWorker(long pid);
 
     /**
-     * Sends USR2 to one worker ({@code pid}) or to every worker that can take it ({@code 0}); returns
+     * Sends PWR to one worker ({@code pid}) or to every worker that can take it ({@code 0}); returns
      * where each will write its thread dump, by pid.
      */
     Map<Long, Path> requestThreadDumps(long pid);

@@ -13,6 +13,8 @@ public final class Signals {
     public static final int USR2 = 12;
     public static final int TERM = 15;
     public static final int CHLD = 17;
+    /** Linux's SIGINFO where it has one: workers write a thread dump for {@code qilin ctl dump}. */
+    public static final int PWR = 30;
 
     private static final String[] NAMES = {"0", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL",
         "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU",

@@ -139,9 +139,7 @@ public final class Scoreboard implements Closeable {
             LONGS.getAndAdd(map, base + IN_FLIGHT, 1L);
             byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
             int n = Math.min(bytes.length, LINE_MAX);
-            for (int i = 0; i < n; i++) {
-                map.put(base + LINE + i, bytes[i]);
-            }
+            map.put(base + LINE, bytes, 0, n);
             INTS.setVolatile(map, base + LINE_LENGTH, n);
             LONGS.setVolatile(map, base + REQUEST_START, System.currentTimeMillis());
         }

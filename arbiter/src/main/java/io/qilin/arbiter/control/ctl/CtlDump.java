@@ -10,7 +10,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code qilin ctl dump [PID]}: the thread dumps of one worker or of all, printed here. */
 @Command(name = "dump", mixinStandardHelpOptions = true,
-        description = "Print the full thread dump of one worker, or of every worker (each writes it on USR2 and "
+        description = "Print the full thread dump of one worker, or of every worker (each writes it on SIGPWR and "
                 + "the master hands it back).")
 final class CtlDump implements Callable<Integer> {
     @ParentCommand
