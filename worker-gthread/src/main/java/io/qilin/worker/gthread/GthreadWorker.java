@@ -10,10 +10,11 @@ import io.qilin.worker.WorkerConfig;
 import io.qilin.worker.WorkerContext;
 import io.undertow.UndertowOptions;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
-import io.undertow.server.ConnectorStatistics;
 import io.undertow.server.DefaultByteBufferPool;
+import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.ResponseCommitListener;
 import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.server.handlers.HttpContinueReadHandler;
 import io.undertow.server.protocol.http.HttpOpenListener;
@@ -26,10 +27,10 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.ChannelListener;
-import org.xnio.ChannelListeners;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.StreamConnection;
@@ -68,7 +69,19 @@ final class GthreadWorker extends Worker {
     private final RequestChecks checks;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile List<AcceptingChannel<StreamConnection>> servers = List.of();
-    private volatile ConnectorStatistics connections;
+    /** Connections accepted and not yet closed: what the drain waits for and the keep-alive limit counts. */
+    private final AtomicInteger openConnections = new AtomicInteger();
+    /** Ends a request's bookkeeping when no access log needs its details; one for all requests. */
+    private final ExchangeCompletionListener finished = (exchange, next) -> {
+        requestFinished();
+        next.proceed();
+    };
+    /** Decides, as the response goes out, whether the connection stays open; one for all requests. */
+    private final ResponseCommitListener closeUnlessKept = exchange -> {
+        if (!keepConnection()) {
+            exchange.setPersistent(false);
+        }
+    };
 
     GthreadWorker(WorkerContext context) {
         super(context);
@@ -114,14 +127,12 @@ final class GthreadWorker extends Worker {
         try {
             HttpOpenListener open = new HttpOpenListener(new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4), undertowOptions());
             open.setRootHandler(exchange -> serve(exchange, app));
-            connections = open.getConnectorStatistics();
             OptionMap socketOptions = OptionMap.builder()
                     .set(Options.TCP_NODELAY, true)
                     .set(Options.CONNECTION_HIGH_WATER, workerConnections) // per listener
                     .set(Options.CONNECTION_LOW_WATER, workerConnections)
                     .getMap();
-            ChannelListener<AcceptingChannel<StreamConnection>> accept = Tls.enabled(context.config())
-                    ? tlsAcceptor(open) : ChannelListeners.openListenerAdapter(open);
+            ChannelListener<AcceptingChannel<StreamConnection>> accept = acceptor(open);
             List<AcceptingChannel<StreamConnection>> wrapped = new ArrayList<>();
             for (Listener l : context.listeners()) {
                 wrapped.add(InheritedTcpServer.wrap(xnio, l.channel(), accept, socketOptions));
@@ -144,7 +155,6 @@ final class GthreadWorker extends Worker {
 
     private OptionMap undertowOptions() {
         return OptionMap.builder()
-                .set(UndertowOptions.ENABLE_STATISTICS, true) // the drain counts connections
                 .set(UndertowOptions.NO_REQUEST_TIMEOUT, keepAlive > 0 ? keepAlive * 1000 : FIRST_REQUEST_TIMEOUT_MILLIS)
                 .set(UndertowOptions.MAX_HEADER_SIZE, checks.maxHeaderSize()) // Undertow's default is 1 MiB
                 .set(UndertowOptions.MAX_HEADERS, checks.maxHeaders())
@@ -152,25 +162,35 @@ final class GthreadWorker extends Worker {
                 .getMap();
     }
 
-    /** Accepts like XNIO's open-listener adapter, wrapping each connection in TLS first (server mode). */
-    private ChannelListener<AcceptingChannel<StreamConnection>> tlsAcceptor(HttpOpenListener open) throws IOException {
-        UndertowXnioSsl ssl;
-        try {
-            ssl = new UndertowXnioSsl(Xnio.getInstance(GthreadWorker.class.getClassLoader()), OptionMap.EMPTY,
-                    Tls.serverContext(context.config()));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
-        }
+    /**
+     * Accepts like XNIO's open-listener adapter, counts the connection until it closes, and wraps it in
+     * TLS first (server mode) when TLS is on. Counting here rather than with Undertow's statistics
+     * ({@code ENABLE_STATISTICS}) keeps shared counters off the path of every request.
+     */
+    private ChannelListener<AcceptingChannel<StreamConnection>> acceptor(HttpOpenListener open) throws IOException {
+        UndertowXnioSsl tls = Tls.enabled(context.config()) ? tls() : null;
         return server -> {
             try {
                 StreamConnection c = server.accept();
                 if (c != null) {
-                    open.handleEvent(ssl.wrapExistingConnection(c, OptionMap.EMPTY, false));
+                    openConnections.incrementAndGet();
+                    // XNIO runs this besides Undertow's own close listener, or at once if already closed
+                    c.setCloseListener(closed -> openConnections.decrementAndGet());
+                    open.handleEvent(tls == null ? c : tls.wrapExistingConnection(c, OptionMap.EMPTY, false));
                 }
             } catch (IOException e) {
                 log.debug("accept failed: {}", e.toString());
             }
         };
+    }
+
+    private UndertowXnioSsl tls() throws IOException {
+        try {
+            return new UndertowXnioSsl(Xnio.getInstance(GthreadWorker.class.getClassLoader()), OptionMap.EMPTY,
+                    Tls.serverContext(context.config()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+        }
     }
 
     /** The root handler, on the I/O thread: checks, bookkeeping, keep-alive, then the application. */
@@ -182,26 +202,25 @@ final class GthreadWorker extends Worker {
             return;
         }
         requestStarted(exchange.getRequestMethod() + " " + target + " " + exchange.getProtocol());
-        long startNanos = System.nanoTime();
-        java.time.ZonedDateTime start = accessLog.enabled() ? java.time.ZonedDateTime.now() : null;
-        exchange.addExchangeCompleteListener((ex, next) -> {
-            requestFinished();
-            if (accessLog.enabled()) {
-                java.net.InetSocketAddress peer = ex.getSourceAddress();
-                accessLog.log(new AccessLog.Entry(peer == null || peer.getAddress() == null ? null
-                        : peer.getAddress().getHostAddress(), ex.getRequestMethod().toString(), target,
-                        ex.getProtocol().toString(), ex.getStatusCode(), ex.getResponseBytesSent(),
-                        System.nanoTime() - startNanos, start, ex.getRequestHeaders()::getFirst,
-                        ex.getResponseHeaders()::getFirst));
-            }
-            next.proceed();
-        });
-        exchange.addResponseCommitListener(ex -> {
-            if (!keepConnection()) {
-                ex.setPersistent(false);
-            }
-        });
+        exchange.addExchangeCompleteListener(accessLog.enabled() ? logged(target) : finished);
+        exchange.addResponseCommitListener(closeUnlessKept);
         app.handleRequest(exchange);
+    }
+
+    /** Ends a request's bookkeeping and writes its access log line. */
+    private ExchangeCompletionListener logged(String target) {
+        long startNanos = System.nanoTime();
+        java.time.ZonedDateTime start = java.time.ZonedDateTime.now();
+        return (ex, next) -> {
+            requestFinished();
+            java.net.InetSocketAddress peer = ex.getSourceAddress();
+            accessLog.log(new AccessLog.Entry(peer == null || peer.getAddress() == null ? null
+                    : peer.getAddress().getHostAddress(), ex.getRequestMethod().toString(), target,
+                    ex.getProtocol().toString(), ex.getStatusCode(), ex.getResponseBytesSent(),
+                    System.nanoTime() - startNanos, start, ex.getRequestHeaders()::getFirst,
+                    ex.getResponseHeaders()::getFirst));
+            next.proceed();
+        };
     }
 
     /**
@@ -209,7 +228,7 @@ final class GthreadWorker extends Worker {
      * Gunicorn's max_keepalived, when the connections would leave no room for new clients.
      */
     private boolean keepConnection() {
-        return isAlive() && keepAlive > 0 && connections.getActiveConnections() < (long) workerConnections - threads;
+        return isAlive() && keepAlive > 0 && openConnections.get() < workerConnections - threads;
     }
 
     @Override
@@ -227,8 +246,8 @@ final class GthreadWorker extends Worker {
         do {
             // the first pause also lets connections accepted just before the stop be counted
             Thread.sleep(DRAIN_POLL_MILLIS);
-        } while (connections.getActiveConnections() > 0 && System.nanoTime() < deadline);
-        long left = connections.getActiveConnections();
+        } while (openConnections.get() > 0 && System.nanoTime() < deadline);
+        int left = openConnections.get();
         if (left > 0) {
             log.warn("Graceful timeout ({} s) reached; closing {} connections", context.config().gracefulTimeout(), left);
         }

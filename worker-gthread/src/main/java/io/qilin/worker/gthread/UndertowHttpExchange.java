@@ -12,25 +12,32 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.util.ArrayList;
 
-/** A JDK {@code HttpExchange} over an Undertow exchange in blocking mode. */
+/**
+ * A JDK {@code HttpExchange} over an Undertow exchange in blocking mode. The request headers are
+ * copied into the JDK's {@code Headers} only when the application first asks for them.
+ */
 final class UndertowHttpExchange extends PortableExchange {
     private final HttpServerExchange exchange;
+    private Headers requestHeaders;
 
     UndertowHttpExchange(HttpServerExchange exchange, URI uri, Forwarded forwarded) {
         super(exchange.getRequestMethod().toString(), uri, exchange.getProtocol().toString(),
-                requestHeaders(exchange), exchange.getInputStream(), exchange.getDestinationAddress(),
+                null, exchange.getInputStream(), exchange.getDestinationAddress(),
                 forwarded.remote(exchange.getSourceAddress(), exchange.getRequestHeaders()::getFirst));
         this.exchange = exchange;
         setAttribute(Forwarded.SCHEME_ATTRIBUTE, forwarded.scheme(exchange.getSourceAddress(),
                 exchange.getRequestHeaders()::getFirst, exchange.getConnection().getSslSessionInfo() != null));
     }
 
-    private static Headers requestHeaders(HttpServerExchange exchange) {
-        Headers headers = new Headers();
-        for (HeaderValues values : exchange.getRequestHeaders()) {
-            headers.put(values.getHeaderName().toString(), new ArrayList<>(values));
+    @Override
+    public Headers getRequestHeaders() {
+        if (requestHeaders == null) {
+            requestHeaders = new Headers();
+            for (HeaderValues values : exchange.getRequestHeaders()) {
+                requestHeaders.put(values.getHeaderName().toString(), new ArrayList<>(values));
+            }
         }
-        return headers;
+        return requestHeaders;
     }
 
     @Override

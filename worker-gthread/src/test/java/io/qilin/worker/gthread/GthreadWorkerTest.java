@@ -114,6 +114,20 @@ class GthreadWorkerTest {
     }
 
     @Test
+    void theDrainEndsWhenTheLastConnectionCloses() throws Exception {
+        // a graceful timeout past the test's deadline: only the connection count can end the drain in time
+        try (RunningWorker w = RunningWorker.start(Map.of("KEEP_ALIVE", 30, "GRACEFUL_TIMEOUT", 120))) {
+            RawHttpClient silent = w.connect(); // never sends a request
+            RawHttpClient served = w.connect(); // accepted after the silent one, from the same queue
+            assertThat(served.get("/").closes()).isFalse();
+            w.worker.stop();
+            served.close();
+            silent.close();
+            assertThat(w.awaitExit(RunningWorker.DEADLINE)).isTrue();
+        }
+    }
+
+    @Test
     void acceptsNoMoreThanWorkerConnections() throws Exception {
         TestApp.release = new CountDownLatch(1);
         try (RunningWorker w = RunningWorker.start(Map.of("WORKER_CONNECTIONS", 1))) {
