@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Hello-world throughput per worker kind, 2 workers, with wrk (-t2 -c32 -d10s after a 3 s warm-up),
+# Hello-world throughput per worker kind, 2 workers, with wrk (-t2 -c32 -d10s after a 20 s warm-up),
 # against (a) the same handler in one plain JVM and (b) Gunicorn (Debian's) with the same workers.
 #   sync    vs  JDK com.sun.net.httpserver, 2 request threads, -Dsun.net.httpserver.nodelay=true
 #           vs  gunicorn -k sync -w 2
@@ -11,13 +11,15 @@
 #
 #   bench/throughput.sh [KIND...]    THROUGHPUT_JDKS="17" (Qilin rows; "17 25" adds JDK 25)
 #                                    THROUGHPUT_ONE_PROCESS=1 adds -w 1 with the same total threads
-#                                    WRK_DURATION=10 WRK_CONNECTIONS=32
+#                                    WRK_DURATION=10 WRK_WARMUP=20 WRK_CONNECTIONS=32
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 check_qilin
 command -v wrk >/dev/null || die "wrk is missing: apt-get install -y wrk"
 
 DURATION=${WRK_DURATION:-10}
+# JIT warm-up: a worker JVM is at 0.55-0.75 of its speed for its first ~12 s under load, level after ~20 s
+WARMUP=${WRK_WARMUP:-20}
 CONNS=${WRK_CONNECTIONS:-32}
 WORKERS=2
 read -r -a KINDS <<<"$(installed_kinds "${*:-$BENCH_KINDS}")"
@@ -33,7 +35,7 @@ done
 wrk_run() {
     local url=$1 out
     shift
-    wrk -t2 -c"$CONNS" -d3s "$@" "$url" >/dev/null 2>&1 || true
+    wrk -t2 -c"$CONNS" -d"${WARMUP}s" "$@" "$url" >/dev/null 2>&1 || true
     out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$@" "$url" 2>&1)
     echo "$out" >>"$BENCH_TMP/wrk.log"
     read -r RPS P50 P99 ERRS < <(echo "$out" | awk '
@@ -57,7 +59,7 @@ row() { # label rps p50 p99 errs [ratio]
 
 print_machine
 compile_bench_classes "$JDK17_HOME"
-echo "== hello world, wrk -t2 -c$CONNS -d${DURATION}s (after -d3s warm-up), keep-alive unless the server closes"
+echo "== hello world, wrk -t2 -c$CONNS -d${DURATION}s (after -d${WARMUP}s warm-up), keep-alive unless the server closes"
 echo "   wrk and the servers share the same $(nproc) CPUs"
 row "server" "req/s" "p50 ms" "p99 ms" "err/read" "Qilin / this"
 for kind in "${KINDS[@]}"; do
