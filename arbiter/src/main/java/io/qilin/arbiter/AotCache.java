@@ -51,11 +51,11 @@ final class AotCache {
         if (Files.exists(cache)) {
             return List.of("-XX:AOTCache=" + cache, QUIET);
         }
-        if (Files.exists(config)) {
-            assemble(java, classpath, config, cache);
-            return List.of();
-        }
         if (alive(trainer)) {
+            return List.of(); // its JVM creates the configuration file at start and fills it as it exits
+        }
+        if (size(config) > 0) {
+            assemble(java, classpath, config, cache);
             return List.of();
         }
         trainer = -1; // set to the pid by recordedBy
@@ -77,7 +77,7 @@ final class AotCache {
         Path tmp = cache.resolveSibling(cache.getFileName() + ".tmp");
         // written aside and moved into place, so no worker maps a half-written cache
         String cmd = "\"$0\" -XX:AOTMode=create -XX:AOTConfiguration=\"$1\" -XX:AOTCache=\"$2\" -cp \"$3\" "
-                + QUIET + " && mv \"$2\" \"$4\"";
+                + QUIET + " && mv \"$2\" \"$4\" || rm -f \"$1\" \"$2\""; // a bad configuration is recorded anew
         try {
             assembler = spawner.spawnDetached(List.of("sh", "-c", cmd, java, config.toString(),
                     tmp.toString(), classpath, cache.toString()), Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")));
@@ -121,6 +121,14 @@ final class AotCache {
             }
         }
         return out;
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private static boolean alive(long pid) {
