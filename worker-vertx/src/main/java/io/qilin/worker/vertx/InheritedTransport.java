@@ -112,6 +112,11 @@ final class InheritedTransport implements Transport {
         }
     }
 
+    /** Connections accepted and not closed yet. */
+    int openConnections() {
+        return limit.open.get();
+    }
+
     @Override
     public String name() {
         return base.name() + "+inherited";

@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -24,14 +25,17 @@ import java.net.URISyntaxException;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves a portable JDK {@link HttpHandler} off the event loop: the request body is read first, then
- * the handler runs on the given executor (virtual threads, or Vert.x's worker pool), so a blocking
- * application never stalls a loop. The response is buffered, and streamed in chunks once it outgrows
- * {@link #CHUNK} bytes or the application flushes.
+ * the handler runs on the given executor ({@link AppThreads}), so a blocking application never stalls
+ * a loop. The response is buffered, and streamed in chunks once it outgrows {@link #CHUNK} bytes or
+ * the application flushes.
  */
 final class PortableHandler implements Handler<HttpServerRequest> {
+    private static final Logger log = LoggerFactory.getLogger(PortableHandler.class);
     private static final int CHUNK = 64 * 1024;
 
     private final HttpHandler app;
@@ -53,7 +57,7 @@ final class PortableHandler implements Handler<HttpServerRequest> {
     private void serve(HttpServerRequest request, Buffer body) {
         Exchange exchange;
         try {
-            exchange = new Exchange(request, body);
+            exchange = new Exchange(request, body, inet(request.remoteAddress()));
         } catch (URISyntaxException e) {
             VertxWorker.refuse(request, 400, "Invalid request target: " + e.getMessage());
             return;
@@ -73,13 +77,12 @@ final class PortableHandler implements Handler<HttpServerRequest> {
     private final class Exchange extends PortableExchange {
         private final HttpServerRequest request;
 
-        Exchange(HttpServerRequest request, Buffer body) throws URISyntaxException {
-            super(request.method().name(), new URI(request.uri()), protocol(request.version()),
-                    headers(request), new ByteArrayInputStream(body.getBytes()),
-                    inet(request.localAddress()), worker.forwarded.remote(inet(request.remoteAddress()), request.headers()::get));
+        Exchange(HttpServerRequest request, Buffer body, InetSocketAddress peer) throws URISyntaxException {
+            super(request.method().name(), new URI(request.uri()), protocol(request.version()), headers(request),
+                    body.length() == 0 ? InputStream.nullInputStream() : new ByteArrayInputStream(body.getBytes()),
+                    inet(request.localAddress()), worker.forwarded.remote(peer, request.headers()::get));
             this.request = request;
-            setAttribute(Forwarded.SCHEME_ATTRIBUTE, worker.forwarded.scheme(inet(request.remoteAddress()),
-                    request.headers()::get, request.isSSL()));
+            setAttribute(Forwarded.SCHEME_ATTRIBUTE, worker.forwarded.scheme(peer, request.headers()::get, request.isSSL()));
         }
 
         @Override
@@ -91,39 +94,53 @@ final class PortableHandler implements Handler<HttpServerRequest> {
             if (request.method() != HttpMethod.HEAD) {
                 response.headers().remove(HttpHeaders.CONTENT_LENGTH);
             }
-            if (worker.closeAfterResponse()) {
-                response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-            }
             if (length == -1) {
-                response.end();
+                response.end().onFailure(e -> notSent(request, e));
                 return OutputStream.nullOutputStream();
             }
             if (length > 0) {
                 response.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length));
             }
             // HTTP/1.0 has no chunks: a body of unknown length is sent whole, with its length
-            return new Body(response, length == UNKNOWN_LENGTH,
-                    length > 0 || request.version() != HttpVersion.HTTP_1_0);
+            return new Body(request, length, length > 0 || request.version() != HttpVersion.HTTP_1_0);
         }
     }
 
-    /** The response body, written from the application's thread. */
+    /** A write no thread waits for failed: the client went away before the response was out. */
+    private static void notSent(HttpServerRequest request, Throwable error) {
+        log.debug("Response to {} {} not sent: {}", request.method(), request.uri(), error.toString());
+    }
+
+    /**
+     * The response body, written from the application's thread. Each chunk sent waits until it is
+     * written (backpressure); the end of the response does not, so the thread is free at once.
+     */
     private static final class Body extends OutputStream {
+        private final HttpServerRequest request;
         private final HttpServerResponse response;
         private final boolean unknownLength;
         private final boolean streamable;
-        private Buffer pending = Buffer.buffer();
+        private Buffer pending;
         private boolean closed;
 
-        Body(HttpServerResponse response, boolean unknownLength, boolean streamable) {
-            this.response = response;
-            this.unknownLength = unknownLength;
+        /** @param length the body's length, or negative when it is not known */
+        Body(HttpServerRequest request, long length, boolean streamable) {
+            this.request = request;
+            this.response = request.response();
+            this.unknownLength = length < 0;
             this.streamable = streamable;
+            this.pending = Buffer.buffer(length > 0 && length < CHUNK ? (int) length : 512);
         }
 
         @Override
         public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
+            if (closed) {
+                throw new IOException("the response body is closed");
+            }
+            pending.appendByte((byte) b);
+            if (pending.length() >= CHUNK) {
+                send();
+            }
         }
 
         @Override
@@ -145,10 +162,10 @@ final class PortableHandler implements Handler<HttpServerRequest> {
         }
 
         @Override
-        public void close() throws IOException {
+        public void close() {
             if (!closed) {
                 closed = true;
-                await(response.end(pending));
+                response.end(pending).onFailure(e -> notSent(request, e));
             }
         }
 

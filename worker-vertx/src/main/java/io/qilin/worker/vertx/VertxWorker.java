@@ -15,7 +15,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -24,17 +23,13 @@ import io.vertx.core.metrics.MetricsOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * The async worker: one Vert.x HTTP server per listener on each of {@code --threads} event loops, on
  * native epoll over the inherited sockets. A {@code Handler<HttpServerRequest>} application runs on
  * the event loop; a portable {@link HttpHandler} runs off it (see {@link PortableHandler}).
- * {@link #run()} blocks until a graceful stop has drained the requests in flight.
+ * The servers listen from the constructor on, before the master hears READY; {@link #run()} lets them
+ * accept, and blocks until a graceful stop has drained the connections.
  */
 final class VertxWorker extends Worker implements RequestTracker.Listener {
     private static final Logger log = LoggerFactory.getLogger(VertxWorker.class);
@@ -54,9 +50,9 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
     private static final int MAX_REQUEST_LINE = 8190;
     /** Gunicorn's cap on the number of header fields. */
     private static final int MAX_HEADER_FIELDS = 32768;
-    /** After this process stops accepting: time for requests on just-accepted connections to arrive. */
-    private static final long SETTLE_MILLIS = 200;
-    private static final long FRESH_WAIT_MILLIS = 3000;
+    /** How long a new connection may stay silent when keep-alive is off (as gthread; Gunicorn waits 5 s). */
+    private static final long FIRST_REQUEST_MILLIS = 5000;
+    private static final long DRAIN_POLL_MILLIS = 50;
     /** Heartbeat period of each event loop; the master wants a beat at least every timeout / 2. */
     private static final long BEAT_MILLIS = 1000;
 
@@ -65,19 +61,20 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
     /** Proxy headers, for portable applications' exchanges. */
     final Forwarded forwarded;
     private final int keepAliveSeconds;
+    /** How long a connection may wait for its next request (or its first). */
+    private final long idleMillis;
     private final Duration grace;
     private final int maxFields;
     private final int maxFieldSize;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final Map<HttpConnection, Long> idleTimers = new ConcurrentHashMap<>();
-    /** Connections accepted whose first request has not started yet. */
-    private final Set<HttpConnection> fresh = ConcurrentHashMap.newKeySet();
     private final AtomicInteger nextLoop = new AtomicInteger();
-    private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
     private final boolean[] beaten;
     private int beatsMissing;
     private InheritedTransport transport;
     private Vertx vertx;
+    /** The application, set by {@link #run()} before the first connection is accepted. */
+    private volatile Handler<HttpServerRequest> app;
 
     VertxWorker(WorkerContext context) {
         super(context);
@@ -87,6 +84,7 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
         int threads = config.getInt("THREADS", 0);
         this.loops = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         this.keepAliveSeconds = config.keepAlive();
+        this.idleMillis = keepAliveSeconds > 0 ? TimeUnit.SECONDS.toMillis(keepAliveSeconds) : FIRST_REQUEST_MILLIS;
         this.grace = Duration.ofSeconds(config.gracefulTimeout());
         int fields = config.limitRequestFields();
         this.maxFields = fields <= 0 || fields > MAX_HEADER_FIELDS ? MAX_HEADER_FIELDS : fields;
@@ -94,6 +92,9 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
         this.maxFieldSize = fieldSize <= 0 ? MAX_REQUEST_LINE : fieldSize;
         this.beaten = new boolean[loops];
         this.beatsMissing = loops;
+        if (!config.checkOnly()) {
+            listen(config);
+        }
     }
 
     @Override
@@ -101,35 +102,51 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
         return List.of(HttpHandler.class, Handler.class);
     }
 
+    /**
+     * Starts the servers on the inherited sockets, accepting nothing yet. Done before the master hears
+     * READY and retires an old worker: a socket or TLS problem is then a boot error, which leaves the old
+     * generation serving, and a READY worker accepts as soon as {@link #run()} starts.
+     */
+    private void listen(WorkerConfig config) {
+        try {
+            transport = InheritedTransport.adopt(context.listeners(), config.workerConnections());
+            vertx = Vertx.builder()
+                    .with(new VertxOptions().setEventLoopPoolSize(loops)
+                            .setMetricsOptions(new MetricsOptions().setEnabled(true)))
+                    .withTransport(transport)
+                    .withMetrics(new RequestTracker(this))
+                    .build();
+            HttpServerOptions options = serverOptions(config);
+            vertx.deployVerticle(() -> new Server(options), new DeploymentOptions().setInstances(loops))
+                    .toCompletionStage().toCompletableFuture().get();
+        } catch (Exception e) {
+            if (vertx != null) {
+                vertx.close();
+            }
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new IllegalStateException("cannot serve " + context.listeners() + ": " + cause, cause);
+        }
+    }
+
     @Override
     protected void run() throws Exception {
-        WorkerConfig config = context.config();
-        transport = InheritedTransport.adopt(context.listeners(), config.workerConnections());
-        vertx = Vertx.builder()
-                .with(new VertxOptions()
-                        .setEventLoopPoolSize(loops)
-                        .setWorkerPoolSize(Math.max(1, config.workerConnections()))
-                        // portable applications may block a worker thread as long as they like
-                        .setMaxWorkerExecuteTime(Long.MAX_VALUE)
-                        .setMetricsOptions(new MetricsOptions().setEnabled(true)))
-                .withTransport(transport)
-                .withMetrics(new RequestTracker(this))
-                .build();
-        ExecutorService virtualThreads = virtualThreadExecutor();
+        ExecutorService appThreads = app() instanceof HttpHandler
+                ? AppThreads.start(context.config().workerConnections()) : null;
         try {
-            Handler<HttpServerRequest> app = application(virtualThreads);
-            HttpServerOptions options = serverOptions(config);
-            vertx.deployVerticle(() -> new Server(app, options), new DeploymentOptions().setInstances(loops))
-                    .toCompletionStage().toCompletableFuture().get();
+            app = application(appThreads);
             transport.startAccepting();
+            notifyAlive(); // ready now, rather than at the event loops' first tick a second from now
             log.debug("Serving {} on {} event loop(s), transport {}", transport.inherited().size() == 1
                     ? transport.inherited().get(0).spec() : transport.inherited().size() + " listeners", loops,
                     transport.name());
             stopRequested.await();
             drain();
         } finally {
-            if (virtualThreads != null) {
-                virtualThreads.shutdown();
+            if (appThreads != null) {
+                appThreads.shutdown();
             }
         }
     }
@@ -142,53 +159,60 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
     }
 
     /**
-     * Stops accepting, lets just-accepted requests arrive, then shuts the servers down with the grace
-     * period. The verticles stay deployed meanwhile, so the event loops keep beating while requests finish.
+     * Stops accepting, then waits, up to the graceful timeout, until every connection is closed: after
+     * its next response, which says {@code Connection: close}, or once it has been idle for the
+     * keep-alive. An idle connection is never cut sooner: its client may be sending a request.
+     * The event loops keep beating meanwhile.
      */
     private void drain() throws Exception {
         transport.stopAccepting();
-        Thread.sleep(SETTLE_MILLIS);
-        // Vert.x's shutdown closes a connection whose request it has not read yet: on a busy machine the
-        // settle time is not always enough, so wait (a little) for every accepted connection's first request
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FRESH_WAIT_MILLIS);
-        while (!fresh.isEmpty() && System.nanoTime() - until < 0) {
-            Thread.sleep(10);
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (transport.openConnections() > 0 && System.nanoTime() - deadline < 0) {
+            Thread.sleep(DRAIN_POLL_MILLIS);
         }
-        List<Future<Void>> shutdowns = new ArrayList<>();
-        for (HttpServer server : servers) {
-            shutdowns.add(server.shutdown(grace));
+        int left = transport.openConnections();
+        if (left > 0) {
+            log.warn("Graceful timeout ({} s) reached; closing {} connection(s)", grace.getSeconds(), left);
         }
         try {
-            Future.join(shutdowns).toCompletionStage().toCompletableFuture()
-                    .get(grace.getSeconds() + 5, TimeUnit.SECONDS);
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            log.warn("Requests still in flight after the graceful timeout of {} s; exiting anyway", grace.getSeconds());
+            log.warn("Vert.x did not close within 10 s; exiting anyway");
         }
     }
 
-    private Handler<HttpServerRequest> application(ExecutorService virtualThreads) {
+    private Handler<HttpServerRequest> application(ExecutorService appThreads) {
         if (app() instanceof HttpHandler) {
-            Executor blocking = virtualThreads != null ? virtualThreads
-                    : task -> vertx.executeBlocking(() -> {
-                        task.run();
-                        return null;
-                    }, false);
-            return new PortableHandler(portableApp(), blocking, this);
+            return new PortableHandler(portableApp(), appThreads, this);
         }
         // A Handler of something else than requests loads, then fails each request with a 500.
         @SuppressWarnings("unchecked")
         Handler<HttpServerRequest> handler = (Handler<HttpServerRequest>) app();
         return request -> {
-            if (closeAfterResponse()) {
-                request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-            }
             try {
                 handler.handle(request);
             } catch (RuntimeException | LinkageError e) {
                 fail(request, e);
             }
         };
+    }
+
+    /** Every well-formed request: the checks, then the application. On the connection's event loop. */
+    private void serve(HttpServerRequest request) {
+        if (refused(request)) {
+            return;
+        }
+        HttpServerResponse response = request.response();
+        if (closeAfterResponse()) {
+            response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE); // in case the application replaces the handler below
+        }
+        // decided when the head goes out: a worker that began stopping meanwhile closes the connection
+        response.headersEndHandler(v -> {
+            if (closeAfterResponse()) {
+                response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+            }
+        });
+        app.handle(request);
     }
 
     private HttpServerOptions serverOptions(WorkerConfig config) {
@@ -206,29 +230,13 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
                 .setHttp2ClearTextEnabled(false);
     }
 
-    /** JDK 21+: a virtual thread per portable request; null before (Vert.x's worker pool serves). */
-    private static ExecutorService virtualThreadExecutor() {
-        try {
-            return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
-        } catch (ReflectiveOperationException e) {
-            return null;
-        }
-    }
-
     /** True when a response should carry {@code Connection: close}: no keep-alive, or this worker is stopping. */
-    boolean closeAfterResponse() {
+    private boolean closeAfterResponse() {
         return keepAliveSeconds <= 0 || !isAlive();
-    }
-
-    private void accepted(HttpConnection connection) {
-        fresh.add(connection);
-        connection.closeHandler(v -> fresh.remove(connection));
-        waitForNextRequest(connection);
     }
 
     @Override
     public void started(HttpServerRequest request) {
-        fresh.remove(request.connection());
         Long timer = idleTimers.remove(request.connection());
         if (timer != null) {
             vertx.cancelTimer(timer);
@@ -248,19 +256,18 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
                     java.time.ZonedDateTime.now().minusNanos(nanos), request.headers()::get,
                     request.response().headers()::get));
         }
-        if (closeAfterResponse()) {
+        if (request.response().headers().contains(HttpHeaders.CONNECTION, HttpHeaders.CLOSE, true)) {
             request.connection().shutdown(grace); // closes once this response is out
         } else {
+            // the client was promised another request, even if this worker is stopping meanwhile:
+            // that one will be answered with Connection: close
             waitForNextRequest(request.connection());
         }
     }
 
-    /** Keep-alive: a connection with no request for {@code --keep-alive} seconds is closed. */
+    /** A connection with no request in progress for {@link #idleMillis} is closed. */
     private void waitForNextRequest(HttpConnection connection) {
-        if (keepAliveSeconds <= 0) {
-            return;
-        }
-        long timer = vertx.setTimer(TimeUnit.SECONDS.toMillis(keepAliveSeconds), id -> {
+        long timer = vertx.setTimer(idleMillis, id -> {
             if (idleTimers.remove(connection, id)) {
                 connection.close();
             }
@@ -337,11 +344,9 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
 
     /** One instance per event loop: its share of every listener's server, and its heartbeat. */
     private final class Server extends VerticleBase {
-        private final Handler<HttpServerRequest> app;
         private final HttpServerOptions options;
 
-        Server(Handler<HttpServerRequest> app, HttpServerOptions options) {
-            this.app = app;
+        Server(HttpServerOptions options) {
             this.options = options;
         }
 
@@ -352,17 +357,10 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
             // One listener after the other: the transport hands out the inherited sockets in this order.
             Future<?> listening = Future.succeededFuture();
             for (InheritedTransport.Inherited listener : transport.inherited()) {
-                listening = listening.compose(ignored -> {
-                    HttpServer server = vertx.createHttpServer(options)
-                            .connectionHandler(VertxWorker.this::accepted)
-                            .requestHandler(request -> {
-                                if (!refused(request)) {
-                                    app.handle(request);
-                                }
-                            });
-                    servers.add(server);
-                    return server.listen(listener.listenAddress());
-                });
+                listening = listening.compose(ignored -> vertx.createHttpServer(options)
+                        .connectionHandler(VertxWorker.this::waitForNextRequest)
+                        .requestHandler(VertxWorker.this::serve)
+                        .listen(listener.listenAddress()));
             }
             return listening;
         }

@@ -153,6 +153,27 @@ class VertxWorkerTest {
     }
 
     @Test
+    void gracefulStopAnswersTheNextRequestOnAKeptConnectionThenClosesIt() throws Exception {
+        for (String app : List.of(PortableApp.class.getName(), NativeApp.class.getName())) {
+            try (RunningWorker w = RunningWorker.start(c -> c.set("APP", app).set("KEEP_ALIVE", 60));
+                    Http http = new Http(w.port)) {
+                http.write("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+                assertThat(http.read().header("Connection")).as(app).isNull();
+                w.worker.stop();
+                awaitCondition(() -> refused(w.port));
+                // idle since before the stop, and for a while after: kept for the request its client may be sending
+                Thread.sleep(1000);
+                http.write("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+                Http.Response last = http.read();
+                assertThat(last.status()).as(app).isEqualTo(200);
+                assertThat(last.header("Connection")).as(app).isEqualTo("close");
+                assertThat(http.closedByServer()).as(app).isTrue();
+                assertThat(w.exited(DEADLINE)).as("run() returned once the last connection closed").isTrue();
+            }
+        }
+    }
+
+    @Test
     void applicationExceptionIs500AndTheWorkerLivesOn() throws Exception {
         for (String app : List.of(PortableApp.class.getName(), NativeApp.class.getName())) {
             try (RunningWorker w = RunningWorker.start(c -> c.set("APP", app))) {

@@ -1,0 +1,76 @@
+package io.qilin.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A vertx worker is READY only once its servers listen: a certificate it cannot load at a reload is a
+ * boot error, and the old generation keeps serving.
+ */
+class VertxTlsReloadIT {
+
+    @Test
+    void anUnreadableCertificateAtAReloadLeavesTheOldGenerationServing(@TempDir Path dir) throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process openssl;
+        try {
+            openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-keyout", key.toString(), "-out", cert.toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("openssl.log").toFile()).start();
+        } catch (java.io.IOException e) {
+            openssl = null;
+        }
+        assumeTrue(openssl != null && openssl.waitFor(60, TimeUnit.SECONDS) && openssl.exitValue() == 0,
+                "openssl is needed to make a certificate");
+        SSLContext trusting = trusting(cert);
+        try (Qilin q = Qilin.serving("vertx", 1, "--certfile", cert.toString(), "--keyfile", key.toString())) {
+            long worker = q.workerPids().get(0);
+            assertThat(pidOverHttps(trusting, q.port)).isEqualTo(worker);
+
+            Files.writeString(cert, "not a certificate\n");
+            q.signal("HUP");
+            q.awaitLog("Reload failed: generation 2 could not boot");
+
+            assertThat(q.workerPids()).containsExactly(worker);
+            assertThat(pidOverHttps(trusting, q.port)).isEqualTo(worker);
+        }
+    }
+
+    private static SSLContext trusting(Path cert) throws Exception {
+        KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+        trusted.load(null, null);
+        try (InputStream in = Files.newInputStream(cert)) {
+            trusted.setCertificateEntry("qilin", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
+    }
+
+    private static long pidOverHttps(SSLContext context, int port) throws Exception {
+        try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            s.setSoTimeout(Http.TIMEOUT_MILLIS);
+            s.getOutputStream().write("GET /pid HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            Http.Response r = Http.parse(s.getInputStream());
+            assertThat(r.status).isEqualTo(200);
+            return Long.parseLong(r.body.trim());
+        }
+    }
+}
