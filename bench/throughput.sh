@@ -86,13 +86,17 @@ for kind in "${KINDS[@]}"; do
             gthread) one=(--threads $((WORKERS * BENCH_THREADS))) ;;
             *) one=(--threads $((WORKERS * BENCH_VERTX_LOOPS))) ;;
         esac
+        # vertx: the native handler, as the plain Vert.x baseline runs
+        app=(io.qilin.examples.Hello)
+        if [ "$kind" = vertx ]; then app=(--classpath "$BENCH_TMP/classes" bench.VertxNativeHello); fi
         port=$(free_port)
         bench_start_master m "$JDK17_HOME" "$BENCH_TMP/q-$kind-one.log" -b "127.0.0.1:$port" -w 1 -k "$kind" "${one[@]}" \
-            io.qilin.examples.Hello
+            "${app[@]}"
         wait_booted "$m" "$BENCH_TMP/q-$kind-one.log" 1 "http://127.0.0.1:$port/"
         wrk_run "http://127.0.0.1:$port/"
         bench_stop_master "$m" INT
-        row "  qilin -k $kind -w 1 ${one[*]} (JDK 17)" "$RPS" "$P50" "$P99" "$ERRS"
+        one_rps=$RPS
+        row "  qilin -k $kind -w 1 ${one[*]} ${app[*]: -1} (JDK 17)" "$RPS" "$P50" "$P99" "$ERRS"
     fi
     if [ "$kind" = vertx ]; then
         # Qilin's vertx runs a portable handler off the event loop; a native Vert.x handler runs on it
@@ -103,7 +107,7 @@ for kind in "${KINDS[@]}"; do
         wrk_run "http://127.0.0.1:$port/"
         bench_stop_master "$m" INT
         base=$RPS
-        row "  the same, app a native Vert.x handler (JDK 17)" "$RPS" "$P50" "$P99" "$ERRS"
+        row "qilin -k vertx -w $WORKERS ${kopts[*]}, native Vert.x handler (JDK 17)" "$RPS" "$P50" "$P99" "$ERRS"
     fi
 
     # (a) the same handler in one plain JVM
@@ -132,6 +136,10 @@ for kind in "${KINDS[@]}"; do
         wait_http "http://127.0.0.1:$port/" 30
         wrk_run "http://127.0.0.1:$port/"
         row "$label" "$RPS" "$P50" "$P99" "$ERRS" "$(awk -v a="$base" -v b="$RPS" 'BEGIN {printf "%.2f", a / b}')"
+        if [ -n "${one_rps:-}" ]; then
+            row "  one Qilin worker with the same threads / this" "" "" "" "" \
+                "$(awk -v a="$one_rps" -v b="$RPS" 'BEGIN {printf "%.2f", a / b}')"
+        fi
         if [ "$kind" = sync ]; then
             # sync answers Connection: close (as Gunicorn's sync): the same protocol for the JDK server
             wrk_run "http://127.0.0.1:$port/" -H "Connection: close"
@@ -163,7 +171,7 @@ for kind in "${KINDS[@]}"; do
         kill -TERM $g
         wait $g 2>/dev/null || true
     fi
-    unset rps
+    unset rps one_rps
 done
 echo
 echo "err: wrk's connect, write and timeout errors plus non-2xx responses; read: wrk's read errors, which"
