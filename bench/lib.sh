@@ -307,7 +307,9 @@ measure_boot() {
 # retired (TTIN, TTOU), the next spawn has the master assemble the cache in BOOT_AOT_DIR. Waits for it.
 train_aot_cache() {
     local m=$1 port=$2 log=$3
-    curl -s -o /dev/null "http://127.0.0.1:$port/pid"
+    # the recording worker serves 100 requests, as the training runs of boot_flags.sh do
+    for _ in $(seq 1 100); do printf 'url = "http://127.0.0.1:%s/pid"\noutput = "/dev/null"\n' "$port"; done >"$BENCH_TMP/urls"
+    curl -s -H 'Connection: close' -K "$BENCH_TMP/urls"
     for _ in $(seq 1 5); do
         ls "$BOOT_AOT_DIR"/qilin-*.aot >/dev/null 2>&1 && return 0
         kill -TTIN "$m"
