@@ -76,7 +76,9 @@ final class AotCache {
         }
         Path tmp = cache.resolveSibling(cache.getFileName() + ".tmp");
         // written aside and moved into place, so no worker maps a half-written cache
-        String cmd = "\"$0\" -XX:AOTMode=create -XX:AOTConfiguration=\"$1\" -XX:AOTCache=\"$2\" -cp \"$3\" "
+        // the workers' module options too: with others, the JVM would not use the cache's module graph
+        String cmd = "\"$0\" " + String.join(" ", WorkerLauncher.moduleOptions(java))
+                + " -XX:AOTMode=create -XX:AOTConfiguration=\"$1\" -XX:AOTCache=\"$2\" -cp \"$3\" "
                 + QUIET + " && mv \"$2\" \"$4\" || rm -f \"$1\" \"$2\""; // a bad configuration is recorded anew
         try {
             assembler = spawner.spawnDetached(List.of("sh", "-c", cmd, java, config.toString(),

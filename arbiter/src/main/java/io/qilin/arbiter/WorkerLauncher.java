@@ -155,11 +155,7 @@ final class WorkerLauncher {
         argv.add(java);
         argv.addAll(defaultJvmOptions(s.get(Settings.WORKERS_COUNT)));
         argv.addAll(s.workerJvmOptions()); // after the defaults: the last of two options wins
-        argv.add("--add-opens");
-        argv.add("java.base/sun.nio.ch=ALL-UNNAMED");
-        if (featureVersion(java) >= 22) {
-            argv.add("--enable-native-access=ALL-UNNAMED");
-        }
+        argv.addAll(moduleOptions(java));
         String name = s.get(Settings.PROC_NAME);
         if (name != null) {
             argv.add("-Dqilin.name=" + name);
@@ -178,6 +174,13 @@ final class WorkerLauncher {
         argv.add(classpath(s));
         argv.add(WorkerMain.class.getName());
         return argv;
+    }
+
+    /** Adopting socket fds needs sun.nio.ch; Netty's epoll loads native code (JDK 22+ warns otherwise). */
+    static List<String> moduleOptions(String java) {
+        return featureVersion(java) >= 22
+                ? List.of("--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED")
+                : List.of("--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED");
     }
 
     /**
