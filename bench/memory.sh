@@ -46,7 +46,7 @@ for jh in "${JDKS[@]}"; do
     done
 done
 echo "lean = --worker-jvm-opts \"$LEAN\""
-echo "(the master always runs with bin/qilin's own: -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx128m)"
+echo "(the master always runs with bin/qilin's own: -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xms8m -Xmx128m)"
 
 if command -v gunicorn >/dev/null; then
     echo
