@@ -35,8 +35,9 @@ public abstract class Worker {
     protected final WorkerContext context;
     private volatile boolean alive = true;
     private volatile boolean booted;
-    private volatile boolean running;
-    private final java.util.concurrent.atomic.AtomicBoolean announcedReady = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean announcedReady;
+    /** Orders the READY and DRAINING writes to the scoreboard, so a stopping worker never turns READY. */
+    private final Object stateLock = new Object();
     private volatile long lastParentCheck = System.nanoTime();
     private final AtomicLong served = new AtomicLong();
     private final long maxRequests;
@@ -84,7 +85,6 @@ public abstract class Worker {
         context.beat();
         context.sampleHeap();
         booted = true;
-        running = true;
         run();
         guarded("worker_exit", () -> hooks.workerExit(info));
     }
@@ -157,17 +157,20 @@ public abstract class Worker {
 
     /** Asks the loop to stop after the requests in flight; kinds that block override to wake up (call super). */
     protected void stopAccepting() {
-        synchronized (announcedReady) {
+        synchronized (stateLock) {
             alive = false;
             context.state(Scoreboard.State.DRAINING);
         }
     }
 
     private void announceReady() {
-        synchronized (announcedReady) {
-            if (!announcedReady.getAndSet(true) && alive) {
-                context.state(Scoreboard.State.READY);
-                log.debug("worker ready: {} serving {}", getClass().getSimpleName(), context.config().app());
+        synchronized (stateLock) {
+            if (!announcedReady) {
+                announcedReady = true;
+                if (alive) {
+                    context.state(Scoreboard.State.READY);
+                    log.debug("worker ready: {} serving {}", getClass().getSimpleName(), context.config().app());
+                }
             }
         }
     }
@@ -229,12 +232,13 @@ public abstract class Worker {
     /**
      * The heartbeat. Call it from the thread whose hanging should get this worker aborted, at least
      * every {@code timeout / 2} seconds, starting once the worker accepts connections: the first call
-     * from {@link #run()} marks it ready, which a reload waits for before it retires an old worker. Also checks, about once a second, that the master still lives,
-     * and records the heap for {@code qilin ctl status}.
+     * from {@link #run()} marks it ready, which a reload waits for before it retires an old worker.
+     * Also checks, about once a second, that the master still lives, and records the heap for
+     * {@code qilin ctl status}.
      */
     public final void notifyAlive() {
         context.beat();
-        if (running && !announcedReady.get()) {
+        if (booted && !announcedReady) {
             announceReady();
         }
         long now = System.nanoTime();
