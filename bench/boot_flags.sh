@@ -29,8 +29,7 @@ train() {
     bench_start_master m "$jh" "$log" -b "127.0.0.1:$port" -w 1 -k "$kind" $(kind_opts "$kind") --graceful-timeout 120 \
         --log-level debug --worker-jvm-opts "$opts" io.qilin.examples.TestApp
     wait_ready "$m" "$log" 1
-    for _ in $(seq 1 100); do printf 'url = "http://127.0.0.1:%s/pid"\noutput = "/dev/null"\n' "$port"; done >"$BENCH_TMP/urls"
-    curl -s -H 'Connection: close' -K "$BENCH_TMP/urls"
+    serve_training_requests "$port"
     bench_stop_master "$m" TERM
     for _ in $(seq 1 600); do
         kill -0 "$m" 2>/dev/null || break

@@ -303,13 +303,17 @@ measure_boot() {
     BOOT_LAST_PID=$pid
 }
 
+# serve_training_requests PORT: 100 requests, one connection each, for a JVM that records its classes.
+serve_training_requests() {
+    for _ in $(seq 1 100); do printf 'url = "http://127.0.0.1:%s/pid"\noutput = "/dev/null"\n' "$1"; done >"$BENCH_TMP/urls"
+    curl -s -H 'Connection: close' -K "$BENCH_TMP/urls"
+}
+
 # train_aot_cache MASTER PORT LOG: with --aot-cache auto the first worker records; once it has been
 # retired (TTIN, TTOU), the next spawn has the master assemble the cache in BOOT_AOT_DIR. Waits for it.
 train_aot_cache() {
     local m=$1 port=$2 log=$3
-    # the recording worker serves 100 requests, as the training runs of boot_flags.sh do
-    for _ in $(seq 1 100); do printf 'url = "http://127.0.0.1:%s/pid"\noutput = "/dev/null"\n' "$port"; done >"$BENCH_TMP/urls"
-    curl -s -H 'Connection: close' -K "$BENCH_TMP/urls"
+    serve_training_requests "$port" # as the training runs of boot_flags.sh do
     for _ in $(seq 1 5); do
         ls "$BOOT_AOT_DIR"/qilin-*.aot >/dev/null 2>&1 && return 0
         kill -TTIN "$m"
