@@ -153,7 +153,7 @@ final class WorkerLauncher {
                     s.get(Settings.INITGROUPS) && s.get(Settings.USER) != null ? "--init-groups" : "--clear-groups", "--"));
         }
         argv.add(java);
-        argv.addAll(defaultJvmOptions(s.get(Settings.WORKERS_COUNT)));
+        argv.addAll(defaultJvmOptions(s.get(Settings.WORKERS_COUNT), Runtime.getRuntime().availableProcessors()));
         argv.addAll(s.workerJvmOptions()); // after the defaults: the last of two options wins
         argv.addAll(moduleOptions(java));
         String name = s.get(Settings.PROC_NAME);
@@ -185,13 +185,19 @@ final class WorkerLauncher {
 
     /**
      * What every worker JVM gets unless {@code --worker-jvm-opts} says otherwise. A worker that runs out
-     * of memory exits (code 3) and is replaced, instead of serving on with a broken heap. From four
-     * workers on, each one's heap is capped at its share of three quarters of the memory (the
-     * container's limit, or the host's), where the JVM's own default of a quarter each would overcommit.
+     * of memory exits (code 3) and is replaced, instead of serving on with a broken heap. With more
+     * than one worker, each JVM sizes its GC, JIT and I/O threads for its share of the CPUs (the
+     * container's, or the host's) instead of for all of them, N times over; with a share of one CPU
+     * the JVM picks the serial collector, as it would in a one-CPU container. From four workers on,
+     * each one's heap is capped at its share of three quarters of the memory, where the JVM's own
+     * default of a quarter each would overcommit.
      */
-    static List<String> defaultJvmOptions(int workers) {
+    static List<String> defaultJvmOptions(int workers, int cpus) {
         List<String> options = new ArrayList<>();
         options.add("-XX:+ExitOnOutOfMemoryError");
+        if (workers > 1) {
+            options.add("-XX:ActiveProcessorCount=" + Math.max(1, cpus / workers));
+        }
         if (workers >= 4) {
             options.add("-XX:MaxRAMPercentage=" + String.format(java.util.Locale.ROOT, "%.1f", 75.0 / workers));
         }

@@ -122,8 +122,9 @@ public final class Settings {
             "The java launcher for worker JVMs (default: the master's own).", "--java");
     public static final Setting<String> WORKER_JVM_OPTS = Setting.string("worker_jvm_opts", JAVA, "OPTS", "",
             "JVM options for every worker, space separated, e.g. \"-Xmx256m -XX:+UseSerialGC\". "
-                    + "They follow (and so override) Qilin's defaults: -XX:+ExitOnOutOfMemoryError, and from 4 workers "
-                    + "-XX:MaxRAMPercentage=75/workers.", "--worker-jvm-opts");
+                    + "They follow (and so override) Qilin's defaults: -XX:+ExitOnOutOfMemoryError; with 2 workers or "
+                    + "more -XX:ActiveProcessorCount=CPUs/workers (at least 1), each JVM's share of the CPUs; and from 4 "
+                    + "workers -XX:MaxRAMPercentage=75/workers.", "--worker-jvm-opts");
     public static final Setting<String> ERROR_LOGFILE = Setting.string("errorlog", LOGGING, "FILE", "-",
             "The log of the master and the workers; '-' is stderr. USR1 reopens it.", "--error-logfile", "--log-file");
     public static final Setting<String> ACCESS_LOGFILE = Setting.string("accesslog", LOGGING, "FILE", null,
