@@ -43,7 +43,7 @@ done
 # The servers of the kind being measured, one entry per row.
 T_LABEL=() T_URL=() T_WRK=() T_PIDS=() T_RPS=() T_P50=() T_P99=() T_ERRS=() T_CPU=()
 
-# add_target LABEL URL "WRK ARGS" "PIDS": a row to measure.
+# add_target LABEL URL "WRK ARGS" "PIDS": a row to measure; a % in WRK ARGS stands for a space.
 add_target() {
     T_LABEL+=("$1") T_URL+=("$2") T_WRK+=("$3") T_PIDS+=("$4") T_RPS+=("") T_P50+=("") T_P99+=("") T_ERRS+=("") T_CPU+=("")
 }
@@ -59,10 +59,11 @@ tree_cpu_ms() {
 
 # wrk_once INDEX: one measured run of a target; appends to its samples.
 wrk_once() {
-    local i=$1 out before after rps p50 p99 errs
+    local i=$1 out before after rps p50 p99 errs args
+    read -r -a args <<<"${T_WRK[$i]}"
+    args=("${args[@]//%/ }")
     before=$(tree_cpu_ms "${T_PIDS[$i]}")
-    # shellcheck disable=SC2086
-    out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency ${T_WRK[$i]} "${T_URL[$i]}" 2>&1)
+    out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "${args[@]}" "${T_URL[$i]}" 2>&1)
     after=$(tree_cpu_ms "${T_PIDS[$i]}")
     echo "$out" >>"$BENCH_TMP/wrk.log"
     read -r rps p50 p99 errs < <(echo "$out" | awk '
@@ -79,7 +80,7 @@ wrk_once() {
         /^Requests\/sec/ {rps = $2}
         END {printf "%.0f %.2f %.2f %d/%d\n", rps, p50, p99, errs, reads}')
     T_RPS[$i]+=" $rps" T_P50[$i]+=" $p50" T_P99[$i]+=" $p99" T_ERRS[$i]+=" $errs"
-    T_CPU[$i]+=" $(awk -v ms=$((after - before)) -v r="$rps" -v d="$DURATION" 'BEGIN {printf "%.1f", r > 0 ? ms * 1000 / (r * d) : 0}')"
+    T_CPU[$i]+=" $(awk -v ms=$((after - before)) -v r="$rps" -v d="$DURATION" 'BEGIN {printf "%.1f", (r > 0 ? ms * 1000 / (r * d) : 0)}')"
 }
 
 # Sums "errors/reads" samples.
@@ -92,10 +93,10 @@ row() { # label rps p50 p99 cpu errs [ratio]
 }
 
 measure_all() {
-    local i round
+    local i round args
     for i in "${!T_URL[@]}"; do
-        # shellcheck disable=SC2086
-        wrk -t2 -c"$CONNS" -d"${WARMUP}s" ${T_WRK[$i]} "${T_URL[$i]}" >/dev/null 2>&1 || true
+        read -r -a args <<<"${T_WRK[$i]}"
+        wrk -t2 -c"$CONNS" -d"${WARMUP}s" "${args[@]//%/ }" "${T_URL[$i]}" >/dev/null 2>&1 || true
     done
     for round in $(seq 1 "$ROUNDS"); do
         for i in "${!T_URL[@]}"; do
@@ -198,7 +199,7 @@ for kind in "${KINDS[@]}"; do
         if [ "$kind" = sync ]; then
             # sync answers Connection: close (as Gunicorn's sync): the same protocol for the JDK server
             add_target "  the same, with Connection: close on every request" "http://127.0.0.1:$port/" \
-                "-H Connection:close" "$!"
+                "-H Connection:%close" "$!"
         fi
     else
         echo "  (no plain-JVM baseline defined for $kind)"
