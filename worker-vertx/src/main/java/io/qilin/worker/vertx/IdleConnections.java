@@ -45,6 +45,11 @@ final class IdleConnections {
         }
     }
 
+    /** The connection is no longer an HTTP connection (an upgrade): never closed for being idle. */
+    void forget(HttpConnection connection) {
+        waitingSince.remove(connection);
+    }
+
     /** Closes every connection that has waited at least the limit; returns how many. */
     int sweep(long now) {
         int closed = 0;
@@ -58,9 +63,5 @@ final class IdleConnections {
             }
         }
         return closed;
-    }
-
-    int size() {
-        return waitingSince.size();
     }
 }

@@ -252,7 +252,9 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
                     java.time.ZonedDateTime.now().minusNanos(nanos), request.headers()::get,
                     request.response().headers()::get));
         }
-        if (request.response().headers().contains(HttpHeaders.CONNECTION, HttpHeaders.CLOSE, true)) {
+        if (request.response().getStatusCode() == 101) {
+            idleConnections().forget(request.connection()); // a WebSocket now, which the keep-alive does not cover
+        } else if (request.response().headers().contains(HttpHeaders.CONNECTION, HttpHeaders.CLOSE, true)) {
             request.connection().shutdown(grace); // closes once this response is out
         } else {
             // the client was promised another request, even if this worker is stopping meanwhile:

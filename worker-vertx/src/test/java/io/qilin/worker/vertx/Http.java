@@ -48,8 +48,16 @@ final class Http implements AutoCloseable {
     }
 
     void write(String raw) throws IOException {
-        out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
+        write(raw.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    void write(byte[] raw) throws IOException {
+        out.write(raw);
         out.flush();
+    }
+
+    byte[] readNBytes(int n) throws IOException {
+        return in.readNBytes(n);
     }
 
     /** Reads one response: status line, headers, then a body framed by Content-Length, chunks or EOF. */
@@ -65,7 +73,7 @@ final class Http implements AutoCloseable {
             headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        if (status == 100 || status == 204 || status == 304) {
+        if (status / 100 == 1 || status == 204 || status == 304) {
             return new Response(status, headers, "");
         } else if (headers.containsKey("content-length")) {
             body.write(in.readNBytes(Integer.parseInt(headers.get("content-length"))));

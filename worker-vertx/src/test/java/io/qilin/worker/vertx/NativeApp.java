@@ -6,7 +6,8 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * A native Vert.x test application: {@code /} names its thread, {@code /boom} throws, {@code /later?ms=N}
- * answers after a timer, {@code /block?ms=N} blocks its event loop (as a faulty application would).
+ * answers after a timer, {@code /block?ms=N} blocks its event loop (as a faulty application would),
+ * {@code /ws} upgrades to a WebSocket that echoes text messages.
  */
 public class NativeApp implements Handler<HttpServerRequest> {
     @Override
@@ -27,6 +28,9 @@ public class NativeApp implements Handler<HttpServerRequest> {
                     Thread.currentThread().interrupt();
                 }
                 request.response().end("unblocked");
+                break;
+            case "/ws":
+                request.toWebSocket().onSuccess(ws -> ws.textMessageHandler(ws::writeTextMessage));
                 break;
             default:
                 request.response().end("native " + Thread.currentThread().getName());

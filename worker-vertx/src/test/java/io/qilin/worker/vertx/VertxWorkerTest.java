@@ -209,6 +209,23 @@ class VertxWorkerTest {
     }
 
     @Test
+    void keepAliveLeavesWebSocketsOpen() throws Exception {
+        try (RunningWorker w = RunningWorker.start(c -> c.set("APP", NativeApp.class.getName()).set("KEEP_ALIVE", 1));
+                Http http = new Http(w.port)) {
+            http.write("GET /ws HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+            assertThat(http.read().status()).isEqualTo(101);
+            // past the keep-alive and its sweep (closed within 1.25 s): an idle HTTP connection is gone by now
+            Thread.sleep(2500);
+            byte[] mask = {1, 2, 3, 4};
+            byte[] frame = {(byte) 0x81, (byte) 0x84, mask[0], mask[1], mask[2], mask[3],
+                    (byte) ('p' ^ mask[0]), (byte) ('i' ^ mask[1]), (byte) ('n' ^ mask[2]), (byte) ('g' ^ mask[3])};
+            http.write(frame);
+            assertThat(new String(http.readNBytes(6), StandardCharsets.ISO_8859_1)).isEqualTo("\u0081\u0004ping");
+        }
+    }
+
+    @Test
     void workerConnectionsCapsTheConnectionsAccepted() throws Exception {
         try (RunningWorker w = RunningWorker.start(c -> c.set("APP", NativeApp.class.getName())
                 .set("WORKER_CONNECTIONS", 2).set("KEEP_ALIVE", 60))) {
