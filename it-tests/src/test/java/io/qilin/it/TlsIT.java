@@ -1,13 +1,10 @@
 package io.qilin.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -26,17 +23,9 @@ class TlsIT {
 
     @BeforeAll
     static void selfSignedCertificate() throws Exception {
-        cert = dir.resolve("cert.pem");
-        key = dir.resolve("key.pem");
-        Process p;
-        try {
-            p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=localhost", "-keyout", key.toString(), "-out", cert.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("openssl.log").toFile()).start();
-        } catch (java.io.IOException e) {
-            p = null;
-        }
-        assumeTrue(p != null && p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "openssl is needed to make a certificate");
+        TestCertificate certificate = TestCertificate.makeIn(dir);
+        cert = certificate.cert();
+        key = certificate.key();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,7 +1,6 @@
 package io.qilin.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -24,18 +22,9 @@ class VertxTlsReloadIT {
 
     @Test
     void anUnreadableCertificateAtAReloadLeavesTheOldGenerationServing(@TempDir Path dir) throws Exception {
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Process openssl;
-        try {
-            openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=localhost", "-keyout", key.toString(), "-out", cert.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("openssl.log").toFile()).start();
-        } catch (java.io.IOException e) {
-            openssl = null;
-        }
-        assumeTrue(openssl != null && openssl.waitFor(60, TimeUnit.SECONDS) && openssl.exitValue() == 0,
-                "openssl is needed to make a certificate");
+        TestCertificate certificate = TestCertificate.makeIn(dir);
+        Path cert = certificate.cert();
+        Path key = certificate.key();
         SSLContext trusting = trusting(cert);
         try (Qilin q = Qilin.serving("vertx", 1, "--certfile", cert.toString(), "--keyfile", key.toString())) {
             long worker = q.workerPids().get(0);
