@@ -50,18 +50,15 @@ final class IdleConnections {
         waitingSince.remove(connection);
     }
 
-    /** Closes every connection that has waited at least the limit; returns how many. */
-    int sweep(long now) {
-        int closed = 0;
+    /** Closes every connection that has waited at least the limit. */
+    void sweep(long now) {
         for (Iterator<Map.Entry<HttpConnection, long[]>> it = waitingSince.entrySet().iterator(); it.hasNext();) {
             Map.Entry<HttpConnection, long[]> e = it.next();
             long since = e.getValue()[0];
             if (since != BUSY && now - since >= limitNanos) {
                 it.remove(); // also when the application replaced the close handler above
                 e.getKey().close();
-                closed++;
             }
         }
-        return closed;
     }
 }
