@@ -105,7 +105,7 @@ measure_all() {
     done
 }
 
-# median_of INDEX: the median req/s of a target.
+# median_rps INDEX: the median req/s of a target.
 median_rps() {
     # shellcheck disable=SC2086
     median ${T_RPS[$1]}
