@@ -9,7 +9,18 @@ REPO_DIR=$(dirname "$BENCH_DIR")
 QILIN_HOME=${QILIN_HOME:-$REPO_DIR/distribution/target/qilin}
 QILIN=$QILIN_HOME/bin/qilin
 JDK17_HOME=${JDK17_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
-JDK25_HOME=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+# The first JDK 25 under /usr/lib/jvm (by its release file) unless JDK25_HOME says where.
+find_jdk() {
+    local home
+    for home in /usr/lib/jvm/*; do
+        [ -L "$home" ] && continue
+        if [ -x "$home/bin/java" ] && grep -q "^JAVA_VERSION=\"$1[.\"]" "$home/release" 2>/dev/null; then
+            echo "$home"
+            return
+        fi
+    done
+}
+JDK25_HOME=${JDK25_HOME:-$(find_jdk 25)}
 # The kinds to measure: a space-separated list; a kind that is not installed is skipped.
 BENCH_KINDS=${BENCH_KINDS:-sync gthread vertx}
 # Task threads per gthread worker; event loops per vertx worker (2 workers x 1 loop = this machine's 2 CPUs).

@@ -8,19 +8,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** --aot-cache auto on JDK 25: the first worker records, the master assembles, later workers map the cache. */
 class AotCacheIT {
-    private static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
 
     @Test
     void laterWorkersBootFromTheCacheTheFirstOneTrained(@TempDir Path tmp) throws Exception {
-        assumeTrue(Files.isExecutable(JDK25.resolve("bin/java")), "needs a JDK 25 at " + JDK25);
+        Optional<Path> jdk25 = Jdks.find(25);
+        assumeTrue(jdk25.isPresent(), Jdks.missing(25));
         int port = Qilin.freePort();
-        try (Qilin q = Qilin.start(Qilin.env("JAVA_HOME", JDK25.toString()), port,
+        try (Qilin q = Qilin.start(Qilin.env("JAVA_HOME", jdk25.get().toString()), port,
                 List.of(Qilin.HOME.resolve("bin/qilin").toString()), "-b", "127.0.0.1:" + port, "-k", "gthread",
                 "--aot-cache", "auto", "--worker-tmp-dir", tmp.toString(), "io.qilin.examples.TestApp")) {
             long trainer = q.awaitReadyWorkers(1).get(0);

@@ -7,12 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** What only the vertx kind does: event loops, JDK 25. */
 class VertxIT {
-    private static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
 
 
     @Test
@@ -31,9 +31,10 @@ class VertxIT {
 
     @Test
     void runsOnJdk25WithoutWarnings() throws Exception {
-        assumeTrue(Files.isExecutable(JDK25.resolve("bin/java")), "needs a JDK 25 at " + JDK25);
+        Optional<Path> jdk25 = Jdks.find(25);
+        assumeTrue(jdk25.isPresent(), Jdks.missing(25));
         int port = Qilin.freePort();
-        try (Qilin q = Qilin.start(Qilin.env("JAVA_HOME", JDK25.toString()), port,
+        try (Qilin q = Qilin.start(Qilin.env("JAVA_HOME", jdk25.get().toString()), port,
                 List.of(Qilin.HOME.resolve("bin/qilin").toString()), "-b", "127.0.0.1:" + port, "-k", "vertx", "-w", "2",
                 "io.qilin.examples.TestApp")) {
             q.awaitReadyWorkers(2);
