@@ -35,10 +35,37 @@ final class WorkerProcess {
         this.lastBeatAt = now;
     }
 
-    /** It exited before it was ready because it could not boot: too slow, or exit 3 or 4. */
+    /**
+     * It died before it was ready, and not because the master asked: the JVM refused to start, it
+     * exited before Qilin's code ran, its boot failed, or it was too slow.
+     */
     boolean failedToBoot(Processes.Exit exit) {
-        return !ready && (bootTimedOut || (!exit.signalled()
-                && (exit.code() == ExitCodes.WORKER_BOOT_ERROR || exit.code() == ExitCodes.APP_LOAD_ERROR)));
+        return !ready && (!retiring || bootTimedOut);
+    }
+
+    /** It said why it cannot boot (exit 4 or 5), or it timed out: trying again would not help. */
+    boolean bootFailureIsFinal(Processes.Exit exit) {
+        return bootTimedOut || (!exit.signalled()
+                && (exit.code() == ExitCodes.WORKER_BOOT_ERROR || exit.code() == ExitCodes.APP_LOAD_ERROR));
+    }
+
+    /**
+     * Why it failed to boot, as one sentence for the log and {@code reload --wait}; {@code output} is
+     * what the JVM printed before Qilin's code ran ({@link BootOutput#summary()}).
+     */
+    String bootFailure(Processes.Exit exit, String output) {
+        if (bootTimedOut) {
+            return "Worker failed to boot in time.";
+        }
+        if (!exit.signalled() && exit.code() == ExitCodes.APP_LOAD_ERROR) {
+            return "App failed to load.";
+        }
+        return "Worker failed to boot" + (output.isEmpty() ? "" : ": " + output) + " (" + exit + ").";
+    }
+
+    /** A ready worker that ended on its own, other than by a normal exit (max-requests, say). */
+    boolean crashed(Processes.Exit exit) {
+        return ready && !retiring && (exit.signalled() || exit.code() != ExitCodes.OK);
     }
 
     /** Why it is gone, one of {@link History#EXIT_REASONS}. */
