@@ -10,11 +10,8 @@ import static io.qilin.arbiter.settings.Settings.TIMEOUT;
 import static io.qilin.arbiter.settings.Settings.WORKERS_COUNT;
 import static io.qilin.arbiter.settings.Settings.WORKER_CLASS;
 
-import io.qilin.arbiter.control.ControlException;
 import io.qilin.arbiter.control.ControlPlane;
-import io.qilin.arbiter.control.ControlTarget;
 import io.qilin.arbiter.control.MasterStatus;
-import io.qilin.arbiter.control.Scale;
 import io.qilin.arbiter.control.StatusBoard;
 import io.qilin.arbiter.hooks.MasterHooks;
 import io.qilin.arbiter.pidfile.Pidfile;
@@ -23,24 +20,17 @@ import io.qilin.arbiter.spawn.Processes;
 import io.qilin.arbiter.spawn.Signals;
 import io.qilin.arbiter.systemd.Notifier;
 import io.qilin.worker.ExitCodes;
-import io.qilin.worker.ServerHooks;
 import io.qilin.worker.internal.LogFiles;
 import io.qilin.worker.internal.Scoreboard;
 import io.qilin.worker.internal.StatsD;
-import io.qilin.worker.internal.ThreadDumps;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.BitSet;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -50,25 +40,15 @@ import org.slf4j.LoggerFactory;
  * The master: keeps {@code workers} worker JVMs alive on the shared listeners and acts on signals.
  * Read {@link #run()} first; it is the whole story. Only the loop thread touches the worker table;
  * signal handlers just queue the signal, and the control socket queues its commands for the loop
- * ({@link ControlTarget}, at the end of this class) and wakes it through the same queue. What it
- * does to processes and time goes through a {@link ProcessTable}.
+ * ({@link MasterControl}) and wakes it through the same queue. What it does to processes and time
+ * goes through a {@link ProcessTable}.
  */
-final class Arbiter implements ControlTarget {
+final class Arbiter {
     private static final Logger log = LoggerFactory.getLogger(Arbiter.class);
-
-    /** The master's exit codes: stopped by a signal; could not start (bad settings, bind); as Gunicorn's. */
-    static final int EXIT_OK = 0;
-    static final int EXIT_STARTUP_ERROR = 1;
-    /** Workers could not boot at first start (Gunicorn's WORKER_BOOT_ERROR). */
-    static final int EXIT_WORKER_BOOT_ERROR = 3;
-    /** The application could not be loaded at first start (Gunicorn's APP_LOAD_ERROR). */
-    static final int EXIT_APP_LOAD_ERROR = 4;
-    static final int EXIT_UNHANDLED = 255;
 
     /** The longest the loop sleeps; shorter while workers boot, so readiness is seen quickly. */
     private static final long IDLE_WAIT_MILLIS = 1000;
     private static final long BUSY_WAIT_MILLIS = 100;
-    static final int SCOREBOARD_SLOTS = 1024;
     /** Time an aborted worker has to write its thread dump and exit before SIGKILL (Gunicorn gives ~1 s). */
     static final int ABORT_GRACE_SECONDS = 5;
     /** What is left of the graceful timeout once an INT asks for a quick stop. */
@@ -84,8 +64,6 @@ final class Arbiter implements ControlTarget {
     private final ProcessTable processes;
     private final long pid = ProcessHandle.current().pid();
     private final BlockingQueue<Sig> signals = new LinkedBlockingQueue<>();
-    private final Map<Long, WorkerProcess> workers = new LinkedHashMap<>();
-    private final BitSet usedSlots = new BitSet();
     private final Generations generations;
     private final RestartPolicy restarts = new RestartPolicy();
     private final Upgrade upgrade;
@@ -93,34 +71,15 @@ final class Arbiter implements ControlTarget {
     private Settings settings;
     private ListenerSource listeners;
     private Pidfile pidfile;
-    private final Path scoreboardPath;
-    private Scoreboard scoreboard;
+    private WorkerTable workers;
     private int numWorkers;
-    private int lastAge;
     private boolean everReady;
     /** The first generation has come up and systemd has not been told yet. */
     private boolean announceReady;
     private boolean stopping;
     private MasterHooks hooks = MasterHooks.none();
     private StatsD statsd;
-    /** What the --hooks class sees of this master. */
-    private final ServerHooks.Master hookView = new ServerHooks.Master() {
-        @Override
-        public long pid() {
-            return pid;
-        }
-
-        @Override
-        public int workers() {
-            return numWorkers;
-        }
-
-        @Override
-        public String setting(String name) {
-            return Settings.ALL.stream().filter(s -> s.name().equals(name)).findFirst()
-                    .map(s -> settings.get(s)).map(String::valueOf).orElse(null);
-        }
-    };
+    private final HookView hookView = new HookView(pid, () -> numWorkers, () -> settings);
     private final Notifier notifier;
     private final long startedAt = System.currentTimeMillis();
     /** What qilin ctl status and the metrics see; the loop publishes it each pass. */
@@ -139,7 +98,6 @@ final class Arbiter implements ControlTarget {
         this.generations = new Generations(settings);
         this.upgrade = new Upgrade(env);
         this.notifier = Notifier.fromEnvironment(env);
-        this.scoreboardPath = scoreboardPath(settings, pid);
     }
 
     /** Where the master of {@code pid} keeps its scoreboard. */
@@ -168,12 +126,12 @@ final class Arbiter implements ControlTarget {
         } catch (StartupError e) {
             log.error("{}", e.getMessage());
             cleanUp();
-            return EXIT_STARTUP_ERROR;
+            return MasterExitCodes.STARTUP_ERROR;
         } catch (RuntimeException e) {
             log.error("Unhandled exception in main loop", e);
             stop(false);
             cleanUp();
-            return EXIT_UNHANDLED;
+            return MasterExitCodes.UNHANDLED;
         }
     }
 
@@ -184,21 +142,22 @@ final class Arbiter implements ControlTarget {
         }
         Runnable handler = switch (sig) {
             case HUP -> this::reload;
-            case TERM -> () -> {
-                throw new Halt(null, EXIT_OK, true);
-            };
-            case INT -> () -> {
-                throw new Halt(null, EXIT_OK, false);
-            };
+            case TERM -> () -> quit(true);
+            case INT -> () -> quit(false);
             case TTIN -> () -> setNumWorkers(numWorkers + 1);
             case TTOU -> () -> setNumWorkers(Math.max(1, numWorkers - 1));
             case USR1 -> this::reopenLogs;
             case USR2 -> this::reexec;
             case WINCH -> this::handleWinch;
             case CHLD -> () -> { }; // the loop reaps after every batch of signals
-            case WAKEUP -> () -> control.runPending(this);
+            case WAKEUP -> () -> control.runPending(new MasterControl(this, workers, processes));
         };
         handler.run();
+    }
+
+    /** TERM (graceful) or INT: leave the loop and stop. */
+    private static void quit(boolean graceful) {
+        throw new Halt(null, MasterExitCodes.OK, graceful);
     }
 
     private void start() {
@@ -230,49 +189,34 @@ final class Arbiter implements ControlTarget {
         log.info("Using worker: {}", settings.get(WORKER_CLASS));
         hooks.whenReady(hookView);
         try {
-            scoreboard = Scoreboard.create(scoreboardPath, SCOREBOARD_SLOTS);
+            workers = WorkerTable.create(scoreboardPath(settings, pid));
         } catch (IOException e) {
             throw new StartupError("cannot create the scoreboard in " + settings.workerTmpDir() + ": " + e.getMessage());
         }
     }
 
     /** Publishes what {@code qilin ctl status} and the metrics show: the only view other threads get of the workers. */
-    private MasterStatus publishStatus() {
+    MasterStatus publishStatus() {
         long nowNanos = processes.nanoTime();
         long nowMillis = System.currentTimeMillis();
-        List<MasterStatus.Worker> view = workers.values().stream()
-                .map(w -> w.status(scoreboard.slot(w.slot), nowNanos, nowMillis)).collect(Collectors.toList());
         return statusBoard.publish(new MasterStatus(pid, version, startedAt, nowMillis, generations.current(),
                 generations.stable(), numWorkers, listeners.listeners().stream().map(Object::toString)
-                .collect(Collectors.toList()), settings.describe(), view, generations.history()));
+                .collect(Collectors.toList()), settings.describe(), workers.status(nowNanos, nowMillis),
+                generations.history()));
     }
 
     /** Waits for signals: briefly while workers boot or are missing, so their readiness or a backoff's end is seen soon. */
     private List<Sig> waitForSignals() {
-        boolean busy = workers.values().stream().anyMatch(w -> !w.ready) || generations.reloading()
-                || active(w -> w.generation == generations.current()).size() < numWorkers;
-        try {
-            return processes.awaitSignals(signals, busy ? BUSY_WAIT_MILLIS : IDLE_WAIT_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Halt("interrupted", EXIT_OK, true);
-        }
+        boolean busy = workers.any(w -> !w.ready) || generations.reloading()
+                || workers.active(w -> w.generation == generations.current()).size() < numWorkers;
+        return processes.awaitSignals(signals, busy ? BUSY_WAIT_MILLIS : IDLE_WAIT_MILLIS);
     }
 
     /** USR2: start a new master that inherits the listeners ({@link Upgrade}); both serve until one is stopped. */
     private void reexec() {
-        String refusal = upgrade.refusal();
-        if (refusal != null) {
-            log.warn(refusal);
-            return;
-        }
-        hooks.preExec(hookView);
-        try {
-            long child = upgrade.reexec(processes, MasterCommand.relaunch(args), pid, listeners.listeners(),
-                    listeners.systemd());
-            log.info("Upgrading: started a new master (pid:{})", child);
-        } catch (IOException e) {
-            log.error("Cannot start a new master: {}", e.getMessage());
+        if (upgrade.mayReexec()) {
+            hooks.preExec(hookView);
+            upgrade.reexec(processes, MasterCommand.relaunch(args), pid, listeners.listeners(), listeners.systemd());
         }
     }
 
@@ -297,21 +241,21 @@ final class Arbiter implements ControlTarget {
      * HUP: re-read the settings and start a new generation; old workers leave as new ones become ready.
      * Returns null once the generation is starting, else why it could not start.
      */
-    private String reload() {
+    String reload() {
         Settings fresh;
         try {
             fresh = settingsSource.get();
         } catch (RuntimeException e) {
-            return reloadRefused(e.getMessage());
+            return generations.refused(e.getMessage());
         }
         String rebindFailure = listeners.rebind(settings, fresh, upgrade.partnerExists());
         if (rebindFailure != null) {
-            return reloadRefused(rebindFailure);
+            return generations.refused(rebindFailure);
         }
         try {
             hooks = MasterHooks.load(fresh.get(HOOKS), fresh.classpathUrls());
         } catch (RuntimeException e) {
-            return reloadRefused(e.getMessage());
+            return generations.refused(e.getMessage());
         }
         hooks.onReload(hookView);
         settings = fresh;
@@ -324,21 +268,14 @@ final class Arbiter implements ControlTarget {
         return null;
     }
 
-    private String reloadRefused(String why) {
-        String message = generations.refused(why);
-        log.error(message);
-        return message;
-    }
-
     /** A new generation could not boot: stop it and go back to the last one that was fully up. */
     private void rollBack(String why) {
         String message = generations.abandon(why);
         settings = generations.stableSettings();
         setNumWorkers(settings.get(WORKERS_COUNT));
         restarts.reset();
-        log.error(message);
         notifier.notify("READY=1", "STATUS=" + message);
-        for (WorkerProcess w : workers.values()) {
+        for (WorkerProcess w : workers.all()) {
             if (w.generation > generations.current() && !w.retiring) {
                 retire(w);
             }
@@ -360,7 +297,7 @@ final class Arbiter implements ControlTarget {
         return "Serving generation " + generations.current() + " with " + numWorkers + " workers";
     }
 
-    private void setNumWorkers(int n) {
+    void setNumWorkers(int n) {
         if (n == numWorkers) {
             return;
         }
@@ -381,44 +318,25 @@ final class Arbiter implements ControlTarget {
                 log.info("The new master (pid:{}) exited: {}", exit.pid, exit);
                 continue;
             }
-            WorkerProcess w = workers.remove((long) exit.pid);
+            WorkerProcess w = workers.remove(exit.pid);
             if (w == null) {
                 log.debug("Reaped unknown child process (pid:{}, {})", exit.pid, exit);
                 continue;
             }
             String output = processes.workerGone(w.pid);
-            generations.workerExited(w, w.exitReason(exit), exit.toString(), !stopping, scoreboard.slot(w.slot).requests());
-            freeSlot(w);
+            generations.workerExited(w, w.exitReason(exit), exit.toString(), !stopping, workers.slot(w).requests());
             hooks.childExit(hookView, MasterHooks.worker(w.pid, w.generation));
             if (stopping) {
-                logExit(w, exit);
+                w.logExit(exit);
             } else if (w.failedToBoot(exit)) {
                 workerFailedToBoot(w.generation, w.bootFailure(exit, output), w.bootFailureIsFinal(exit),
                         !exit.signalled() && exit.code() == ExitCodes.APP_LOAD_ERROR);
             } else {
-                logExit(w, exit);
+                w.logExit(exit);
                 if (w.crashed(exit)) {
                     workerCrashed(w);
                 }
             }
-        }
-    }
-
-    private void logExit(WorkerProcess w, Processes.Exit exit) {
-        if (exit.signalled()) {
-            if (exit.signal() == Signals.KILL) {
-                log.error("Worker (pid:{}) was sent SIGKILL! Perhaps out of memory?", w.pid);
-            } else if (exit.signal() == Signals.TERM) {
-                log.info("Worker (pid:{}) was sent SIGTERM!", w.pid);
-            } else {
-                log.warn("Worker (pid:{}) was sent {}!", w.pid, Signals.name(exit.signal()));
-            }
-        } else if (exit.code() == ExitCodes.OUT_OF_MEMORY) {
-            log.error("Worker (pid:{}) exited with code {}: out of memory.", w.pid, exit.code());
-        } else if (exit.code() != ExitCodes.OK) {
-            log.error("Worker (pid:{}) exited with code {}.", w.pid, exit.code());
-        } else {
-            log.debug("Worker (pid:{}) exited normally", w.pid);
         }
     }
 
@@ -435,7 +353,7 @@ final class Arbiter implements ControlTarget {
         int failures = restarts.bootFailed(processes.nanoTime());
         boolean giveUp = isFinal || failures >= RestartPolicy.BOOT_ATTEMPTS;
         if (giveUp && !everReady) {
-            throw new Halt(why, appLoad ? EXIT_APP_LOAD_ERROR : EXIT_WORKER_BOOT_ERROR, true);
+            throw new Halt(why, appLoad ? MasterExitCodes.APP_LOAD_ERROR : MasterExitCodes.WORKER_BOOT_ERROR, true);
         }
         if (giveUp && generations.reloading()) {
             rollBack(why);
@@ -446,8 +364,7 @@ final class Arbiter implements ControlTarget {
 
     /** A ready worker died on its own: replaced at once, unless workers keep dying young. */
     private void workerCrashed(WorkerProcess w) {
-        long now = processes.nanoTime();
-        long delay = restarts.crashed(now, now - w.spawnedAt);
+        long delay = restarts.crashed(processes.nanoTime(), processes.nanoTime() - w.spawnedAt);
         if (delay > 0) {
             log.warn("Workers keep crashing soon after they start; the next one starts in {} s", delay / 1000.0);
         }
@@ -455,8 +372,8 @@ final class Arbiter implements ControlTarget {
 
     /** Notes workers that have become ready; a generation is stable once it is fully up and alone. */
     private void noteReadiness() {
-        for (WorkerProcess w : workers.values()) {
-            if (!w.ready && scoreboard.slot(w.slot).state() == Scoreboard.State.READY) {
+        for (WorkerProcess w : workers.all()) {
+            if (!w.ready && workers.slot(w).state() == Scoreboard.State.READY) {
                 w.ready = true;
                 w.lastBeatAt = processes.nanoTime();
                 processes.workerReady(w.pid);
@@ -470,16 +387,16 @@ final class Arbiter implements ControlTarget {
                 log.debug("Worker (pid:{}) is ready", w.pid); // it-tests wait for this line
             }
         }
-        if (announceReady && workers.values().stream().filter(w -> w.ready).count() >= numWorkers) {
+        if (announceReady && workers.count(w -> w.ready) >= numWorkers) {
             announceReady = false;
             notifier.notify("READY=1", "STATUS=" + status(), "MAINPID=" + pid);
         }
         if (generations.reloading()) {
             int generation = generations.current();
-            long readyNew = workers.values().stream().filter(w -> w.generation == generation && w.ready).count();
-            boolean oldLeft = workers.values().stream().anyMatch(w -> w.generation != generation);
+            long readyNew = workers.count(w -> w.generation == generation && w.ready);
+            boolean oldLeft = workers.any(w -> w.generation != generation);
             if (readyNew >= numWorkers && !oldLeft) {
-                log.info(generations.complete(settings, readyNew));
+                generations.complete(settings, readyNew);
                 notifier.notify("READY=1", "STATUS=" + status());
             }
         }
@@ -492,7 +409,7 @@ final class Arbiter implements ControlTarget {
      */
     private void murderWorkers() {
         long now = processes.nanoTime();
-        for (WorkerProcess w : workers.values()) {
+        for (WorkerProcess w : workers.all()) {
             if (!w.ready) {
                 if (!w.bootTimedOut && now - w.spawnedAt > TimeUnit.SECONDS.toNanos(settings.get(BOOT_TIMEOUT))) {
                     log.error("Worker (pid:{}) was not ready after {} s (--boot-timeout); killing it", w.pid,
@@ -502,7 +419,7 @@ final class Arbiter implements ControlTarget {
                 }
                 continue;
             }
-            long beats = scoreboard.slot(w.slot).beats();
+            long beats = workers.slot(w).beats();
             if (beats != w.lastBeats) {
                 w.lastBeats = beats;
                 w.lastBeatAt = now;
@@ -537,7 +454,7 @@ final class Arbiter implements ControlTarget {
             return;
         }
         int generation = generations.current();
-        List<WorkerProcess> current = active(w -> w.generation == generation);
+        List<WorkerProcess> current = workers.active(w -> w.generation == generation);
         if (current.size() < numWorkers) {
             spawnWorkers(numWorkers - current.size());
         }
@@ -545,20 +462,14 @@ final class Arbiter implements ControlTarget {
             retire(current.get(i));
         }
         long readyCurrent = current.stream().filter(w -> w.ready).count();
-        List<WorkerProcess> old = active(w -> w.generation != generation);
+        List<WorkerProcess> old = workers.active(w -> w.generation != generation);
         long keepOld = Math.max(0, numWorkers - readyCurrent);
         for (int i = 0; i < old.size() - keepOld; i++) {
             retire(old.get(i));
         }
     }
 
-    /** Workers not yet told to leave, oldest first. */
-    private List<WorkerProcess> active(Predicate<WorkerProcess> filter) {
-        return workers.values().stream().filter(w -> !w.retiring).filter(filter)
-                .sorted(Comparator.comparingInt(w -> w.age)).collect(Collectors.toList());
-    }
-
-    private void retire(WorkerProcess w) {
+    void retire(WorkerProcess w) {
         w.retiring = true;
         log.debug("Retiring worker (pid:{}, generation {})", w.pid, w.generation);
         processes.kill(w.pid, Signals.TERM);
@@ -571,34 +482,26 @@ final class Arbiter implements ControlTarget {
     }
 
     private void spawnWorker() {
-        int slot = usedSlots.nextClearBit(0);
-        if (slot >= SCOREBOARD_SLOTS) {
-            log.error("Cannot start more than {} workers", SCOREBOARD_SLOTS);
+        int generation = generations.current();
+        int slot = workers.claimSlot(generation);
+        if (slot < 0) {
+            log.error("Cannot start more than {} workers", WorkerTable.SCOREBOARD_SLOTS);
             return;
         }
-        int generation = generations.current();
-        scoreboard.slot(slot).reset(generation);
         long maxRequests = settings.get(MAX_REQUESTS) <= 0 ? 0
                 : settings.get(MAX_REQUESTS) + ThreadLocalRandom.current().nextLong(settings.get(MAX_REQUESTS_JITTER) + 1L);
         try {
             hooks.preFork(hookView, MasterHooks.worker(0, generation));
             long workerPid = processes.spawnWorker(settings, listeners.listeners(), generation, slot, maxRequests);
-            usedSlots.set(slot);
-            lastAge++;
-            workers.put(workerPid, new WorkerProcess(workerPid, lastAge, generation, slot, processes.nanoTime()));
+            workers.add(workerPid, generation, slot, processes.nanoTime());
             log.debug("Spawned worker (pid:{}, generation {}, slot {})", workerPid, generation, slot);
         } catch (IOException e) {
             workerFailedToBoot(generation, "Worker failed to boot: " + e.getMessage() + ".", false, false);
         }
     }
 
-    private void freeSlot(WorkerProcess w) {
-        scoreboard.slot(w.slot).free();
-        usedSlots.clear(w.slot);
-    }
-
     private void killWorkers(int signal) {
-        for (WorkerProcess w : workers.values()) {
+        for (WorkerProcess w : workers.all()) {
             processes.kill(w.pid, signal);
         }
     }
@@ -614,8 +517,8 @@ final class Arbiter implements ControlTarget {
         }
         long deadline = processes.nanoTime() + TimeUnit.SECONDS.toNanos(settings.get(GRACEFUL_TIMEOUT));
         killWorkers(graceful ? Signals.TERM : Signals.INT);
-        while (!workers.isEmpty() && processes.nanoTime() - deadline < 0) {
-            List<Sig> queued = awaitSignals(BUSY_WAIT_MILLIS);
+        while (workers != null && !workers.isEmpty() && processes.nanoTime() - deadline < 0) {
+            List<Sig> queued = processes.awaitSignals(signals, BUSY_WAIT_MILLIS);   // only an INT matters now
             if (graceful && queued.contains(Sig.INT)) {
                 log.info("Quick shutdown requested");
                 graceful = false;
@@ -624,25 +527,15 @@ final class Arbiter implements ControlTarget {
             }
             reapWorkers();
         }
-        if (!workers.isEmpty()) {
-            log.warn("Killing {} worker(s) still running after {} s: {}", workers.size(), settings.get(GRACEFUL_TIMEOUT),
-                    workers.keySet());
+        if (workers != null && !workers.isEmpty()) {
+            log.warn("Killing {} worker(s) still running after {} s: {}", workers.pids().size(),
+                    settings.get(GRACEFUL_TIMEOUT), workers.pids());
             killWorkers(Signals.KILL);
             long until = processes.nanoTime() + TimeUnit.SECONDS.toNanos(KILL_REAP_SECONDS);
             while (!workers.isEmpty() && processes.nanoTime() - until < 0) {
                 reapWorkers();
-                awaitSignals(KILL_REAP_POLL_MILLIS);
+                processes.awaitSignals(signals, KILL_REAP_POLL_MILLIS);
             }
-        }
-    }
-
-    /** The signals queued while stopping; the stop only cares whether an INT came. */
-    private List<Sig> awaitSignals(long millis) {
-        try {
-            return processes.awaitSignals(signals, millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return List.of(Sig.INT);
         }
     }
 
@@ -656,7 +549,7 @@ final class Arbiter implements ControlTarget {
         stop(graceful);
         log.info("Shutting down: Master");
         if (reason != null) {
-            if (status != EXIT_OK) {
+            if (status != MasterExitCodes.OK) {
                 log.error("Reason: {}", reason);
             } else {
                 log.info("Reason: {}", reason);
@@ -674,111 +567,34 @@ final class Arbiter implements ControlTarget {
         if (pidfile != null) {
             pidfile.unlink();
         }
-        if (scoreboard != null) {
-            try {
-                scoreboard.close();
-                Files.deleteIfExists(scoreboardPath);
-            } catch (IOException ignored) {
-                // a stale scoreboard in /dev/shm is harmless
-            }
+        if (workers != null) {
+            workers.close();
         }
         if (control != null) {
             control.close();   // last: a waiting 'qilin ctl stop' returns once all of the above is done
         }
     }
 
-    // qilin ctl: the control socket queues these and the loop runs them (WAKEUP), so they may touch the workers
-
-    @Override
-    public MasterStatus refreshStatus() {
-        return publishStatus();
-    }
-
-    @Override
-    public int startReload() {
-        String failure = reload();
-        if (failure != null) {
-            throw new ControlException(failure);
-        }
-        return generations.current();
-    }
-
-    @Override
-    public int scale(Scale scale) {
-        int n = scale.applyTo(numWorkers);
-        setNumWorkers(n);
-        return n;
-    }
-
-    @Override
-    public void retireWorker(long workerPid) {
-        retire(worker(workerPid));
-    }
-
-    @Override
-    public Map<Long, Path> requestThreadDumps(long workerPid) {
-        Map<Long, Path> files = new LinkedHashMap<>();
-        for (WorkerProcess w : workerPid == 0 ? workers.values() : List.of(worker(workerPid))) {
-            if (handlesSignals(w)) {
-                files.put(w.pid, ThreadDumps.fileFor(scoreboardPath, w.pid));
-                processes.kill(w.pid, Signals.PWR);
-            }
-        }
-        if (files.isEmpty()) {
-            throw new ControlException(workerPid == 0 ? "no worker is up yet" : "worker " + workerPid + " is still booting");
-        }
-        return files;
-    }
-
-    @Override
-    public void reopenLogs() {
+    /** USR1, or {@code qilin ctl reopen}: reopen the log files, and have each worker reopen its own. */
+    void reopenLogs() {
         LogFiles.reopen();
-        for (WorkerProcess w : workers.values()) {
-            if (handlesSignals(w)) {
+        for (WorkerProcess w : workers.all()) {
+            if (workers.handlesSignals(w)) {
                 processes.kill(w.pid, Signals.USR1);
             }
         }
     }
 
-    /** A worker writes its pid in its slot once its handlers are in; before that, USR1 or PWR would kill it. */
-    private boolean handlesSignals(WorkerProcess w) {
-        return scoreboard.slot(w.slot).pid() == w.pid;
-    }
-
-    @Override
-    public void requestStop(boolean graceful) {
+    /** {@code qilin ctl stop}: as TERM ({@code graceful}) or INT. */
+    void requestStop(boolean graceful) {
         signals.offer(graceful ? Sig.TERM : Sig.INT);
     }
 
-    private WorkerProcess worker(long workerPid) {
-        WorkerProcess w = workers.get(workerPid);
-        if (w == null) {
-            throw new ControlException("no worker has pid " + workerPid + "; the workers are " + workers.keySet());
-        }
-        return w;
+    int generation() {
+        return generations.current();
     }
 
-    /** Leaves the loop: stop the workers, then exit with {@code status}. */
-    private static final class Halt extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final String reason;
-        final int status;
-        final boolean graceful;
-
-        Halt(String reason, int status, boolean graceful) {
-            super(reason, null, false, false);
-            this.reason = reason;
-            this.status = status;
-            this.graceful = graceful;
-        }
-    }
-
-    /** The master cannot start: one line for the user, exit 1. */
-    static final class StartupError extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        StartupError(String message) {
-            super(message, null, false, false);
-        }
+    int numWorkers() {
+        return numWorkers;
     }
 }

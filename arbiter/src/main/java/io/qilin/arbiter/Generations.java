@@ -2,6 +2,8 @@ package io.qilin.arbiter;
 
 import io.qilin.arbiter.control.History;
 import io.qilin.arbiter.settings.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The generations of workers and what became of them. Generation 1 is the first start; each reload
@@ -10,6 +12,8 @@ import io.qilin.arbiter.settings.Settings;
  * a failed reload goes back to. Also keeps the {@link History} of reloads and worker exits.
  */
 final class Generations {
+    private static final Logger log = LoggerFactory.getLogger(Generations.class);
+
     private int current = 1;
     private int last = 1;
     private int stable = 1;
@@ -51,28 +55,30 @@ final class Generations {
         return current;
     }
 
-    /** A reload that could not start (settings, a new bind); returns the message. */
+    /** A reload that could not start (settings, a new bind): logs it, and returns the message. */
     String refused(String why) {
         String message = "Reload failed: " + why + "; the running workers keep serving";
+        log.error(message);
         history = history.reloadEnded(0, "refused", message, 0);
         return message;
     }
 
-    /** The current generation is fully up and alone, with {@code settings}; returns the message. */
-    String complete(Settings settings, long readyWorkers) {
+    /** The current generation is fully up and alone, with {@code settings}: logs it. */
+    void complete(Settings settings, long readyWorkers) {
         stable = current;
         stableSettings = settings;
         String message = "Reload complete: generation " + current + " is serving (" + readyWorkers + " workers)";
+        log.info(message);
         history = history.reloadEnded(current, "complete", message, 0);
-        return message;
     }
 
-    /** The current generation could not boot: back to the stable one. Returns the message. */
+    /** The current generation could not boot: back to the stable one. Logs it, and returns the message. */
     String abandon(String why) {
         int failed = current;
         current = stable;
         String message = "Reload failed: generation " + failed + " could not boot (" + why + "); generation "
                 + current + " keeps serving";
+        log.error(message);
         history = history.reloadEnded(failed, "failed", message, 0);
         return message;
     }

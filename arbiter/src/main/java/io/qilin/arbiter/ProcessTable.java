@@ -39,8 +39,11 @@ interface ProcessTable {
     /** A monotonic clock, in nanoseconds. */
     long nanoTime();
 
-    /** Waits up to {@code millis} for the first signal on {@code queue}; returns it and any queued behind it. */
-    List<Sig> awaitSignals(BlockingQueue<Sig> queue, long millis) throws InterruptedException;
+    /**
+     * Waits up to {@code millis} for the first signal on {@code queue}; returns it and any queued
+     * behind it. An interrupted wait returns TERM: the master stops gracefully.
+     */
+    List<Sig> awaitSignals(BlockingQueue<Sig> queue, long millis);
 
     /** Has each signal of {@link Sig} (but WAKEUP) put on {@code queue} when it arrives. */
     void trapSignals(BlockingQueue<Sig> queue);

@@ -90,9 +90,15 @@ final class RealProcessTable implements ProcessTable {
     }
 
     @Override
-    public List<Sig> awaitSignals(BlockingQueue<Sig> queue, long millis) throws InterruptedException {
+    public List<Sig> awaitSignals(BlockingQueue<Sig> queue, long millis) {
         List<Sig> out = new ArrayList<>();
-        Sig first = queue.poll(millis, TimeUnit.MILLISECONDS);
+        Sig first;
+        try {
+            first = queue.poll(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of(Sig.TERM);
+        }
         if (first != null) {
             out.add(first);
             queue.drainTo(out);

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The USR2 upgrade, from both sides. The old master starts a new one with the same arguments and
@@ -15,6 +17,7 @@ import java.util.stream.Collectors;
  * While either partner exists, unix socket files are never unlinked: the other one serves them.
  */
 final class Upgrade {
+    private static final Logger log = LoggerFactory.getLogger(Upgrade.class);
     /** Set by an old master for the new one: its pid. */
     static final String FROM = "QILIN_UPGRADE_FROM";
     /** How many listener fds, from 3. */
@@ -63,20 +66,18 @@ final class Upgrade {
         return envLong(env, SYSTEMD) == 1;
     }
 
-    /** Why a USR2 must be ignored now (Gunicorn's words); null when a new master may start. */
-    String refusal() {
+    /** False, saying why in the log (Gunicorn's words), while an upgrade is under way. */
+    boolean mayReexec() {
         if (newMaster != 0) {
-            return "USR2 signal ignored. Child exists (pid:" + newMaster + ").";
+            log.warn("USR2 signal ignored. Child exists (pid:{}).", newMaster);
+        } else if (oldMaster != 0) {
+            log.warn("USR2 signal ignored. Parent exists (pid:{}).", oldMaster);
         }
-        if (oldMaster != 0) {
-            return "USR2 signal ignored. Parent exists (pid:" + oldMaster + ").";
-        }
-        return null;
+        return !partnerExists();
     }
 
     /** Starts the new master: same {@code argv}, the listeners at fds 3.., this master's pid in its environment. */
-    long reexec(ProcessTable processes, List<String> argv, long pid, List<BoundListener> listeners, boolean systemd)
-            throws IOException {
+    void reexec(ProcessTable processes, List<String> argv, long pid, List<BoundListener> listeners, boolean systemd) {
         Map<String, String> childEnv = new TreeMap<>(env);
         childEnv.put(FROM, Long.toString(pid));
         childEnv.put(FDS, Integer.toString(listeners.size()));
@@ -84,8 +85,12 @@ final class Upgrade {
             childEnv.put(SYSTEMD, "1");
         }
         List<Integer> fds = listeners.stream().map(BoundListener::fd).collect(Collectors.toList());
-        newMaster = processes.spawnMaster(argv, childEnv, fds);
-        return newMaster;
+        try {
+            newMaster = processes.spawnMaster(argv, childEnv, fds);
+            log.info("Upgrading: started a new master (pid:{})", newMaster);
+        } catch (IOException e) {
+            log.error("Cannot start a new master: {}", e.getMessage());
+        }
     }
 
     /** A reaped child: true (and forgotten) if it was the new master. */

@@ -3,13 +3,18 @@ package io.qilin.arbiter;
 import io.qilin.arbiter.control.History;
 import io.qilin.arbiter.control.MasterStatus;
 import io.qilin.arbiter.spawn.Processes;
+import io.qilin.arbiter.spawn.Signals;
 import io.qilin.worker.ExitCodes;
 import io.qilin.worker.internal.Scoreboard;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The master's record of one worker process. Touched only by the loop thread. */
 final class WorkerProcess {
+    private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
+
     final long pid;
     /** Spawn order: higher is newer; the oldest is retired first. */
     final int age;
@@ -95,6 +100,25 @@ final class WorkerProcess {
                 slot.requests(), slot.inFlight(), busy ? slot.requestLine() : null,
                 busy ? Math.max(0, nowMillis - started) : 0, TimeUnit.NANOSECONDS.toMillis(nowNanos - lastBeatAt),
                 slot.heapUsed(), slot.heapMax());
+    }
+
+    /** Says in the log how it ended (Gunicorn's words; "Perhaps out of memory?" for KILL). */
+    void logExit(Processes.Exit exit) {
+        if (exit.signalled()) {
+            if (exit.signal() == Signals.KILL) {
+                log.error("Worker (pid:{}) was sent SIGKILL! Perhaps out of memory?", pid);
+            } else if (exit.signal() == Signals.TERM) {
+                log.info("Worker (pid:{}) was sent SIGTERM!", pid);
+            } else {
+                log.warn("Worker (pid:{}) was sent {}!", pid, Signals.name(exit.signal()));
+            }
+        } else if (exit.code() == ExitCodes.OUT_OF_MEMORY) {
+            log.error("Worker (pid:{}) exited with code {}: out of memory.", pid, exit.code());
+        } else if (exit.code() != ExitCodes.OK) {
+            log.error("Worker (pid:{}) exited with code {}.", pid, exit.code());
+        } else {
+            log.debug("Worker (pid:{}) exited normally", pid);
+        }
     }
 
     @Override
