@@ -21,8 +21,10 @@ import java.util.stream.Collectors;
  * when the worker exits.
  */
 final class BootOutput {
-    /** Lines kept for the report; a JVM that cannot start prints two or three. */
-    private static final int MAX_LINES = 20;
+    /** Lines held while booting; past this many, they are passed on at once (-XX:+PrintFlagsFinal prints 700). */
+    private static final int MAX_HELD_LINES = 2000;
+    /** Lines in the report; a JVM that cannot start prints two or three. */
+    private static final int SUMMARY_LINES = 5;
     private static final int MAX_LINE_CHARS = 400;
     private static final int READ_BUFFER = 4096;
     /** How long {@link #summary()} waits for the last bytes of a worker that has exited. */
@@ -94,7 +96,7 @@ final class BootOutput {
         }
         synchronized (this) {
             return held.stream().map(String::strip).filter(l -> !l.isEmpty() && !BOILERPLATE.contains(l))
-                    .collect(Collectors.joining("; "));
+                    .limit(SUMMARY_LINES).collect(Collectors.joining("; "));
         }
     }
 
@@ -124,9 +126,12 @@ final class BootOutput {
     }
 
     private synchronized void line(String text) {
+        if (!forwarding && held.size() >= MAX_HELD_LINES) {
+            ready();
+        }
         if (forwarding) {
             forwardTo.println(text);
-        } else if (held.size() < MAX_LINES) {
+        } else {
             held.add(text);
         }
     }
