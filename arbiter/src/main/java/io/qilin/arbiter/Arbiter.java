@@ -150,7 +150,7 @@ final class Arbiter {
             case USR2 -> this::reexec;
             case WINCH -> this::handleWinch;
             case CHLD -> () -> { }; // the loop reaps after every batch of signals
-            case WAKEUP -> () -> control.runPending(new MasterControl(this, workers, processes));
+            case WAKEUP -> () -> control.runPending(new MasterControl(this, workers, generations, processes, signals));
         };
         handler.run();
     }
@@ -583,15 +583,6 @@ final class Arbiter {
                 processes.kill(w.pid, Signals.USR1);
             }
         }
-    }
-
-    /** {@code qilin ctl stop}: as TERM ({@code graceful}) or INT. */
-    void requestStop(boolean graceful) {
-        signals.offer(graceful ? Sig.TERM : Sig.INT);
-    }
-
-    int generation() {
-        return generations.current();
     }
 
     int numWorkers() {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 
 /**
  * What {@code qilin ctl} asks of the master. The control socket queues these and the loop runs
@@ -18,12 +19,17 @@ import java.util.Map;
 final class MasterControl implements ControlTarget {
     private final Arbiter arbiter;
     private final WorkerTable workers;
+    private final Generations generations;
     private final ProcessTable processes;
+    private final BlockingQueue<Sig> signals;
 
-    MasterControl(Arbiter arbiter, WorkerTable workers, ProcessTable processes) {
+    MasterControl(Arbiter arbiter, WorkerTable workers, Generations generations, ProcessTable processes,
+            BlockingQueue<Sig> signals) {
         this.arbiter = arbiter;
         this.workers = workers;
+        this.generations = generations;
         this.processes = processes;
+        this.signals = signals;
     }
 
     @Override
@@ -37,7 +43,7 @@ final class MasterControl implements ControlTarget {
         if (failure != null) {
             throw new ControlException(failure);
         }
-        return arbiter.generation();
+        return generations.current();
     }
 
     @Override
@@ -74,7 +80,7 @@ final class MasterControl implements ControlTarget {
 
     @Override
     public void requestStop(boolean graceful) {
-        arbiter.requestStop(graceful);
+        signals.offer(graceful ? Sig.TERM : Sig.INT);
     }
 
     private WorkerProcess worker(long pid) {

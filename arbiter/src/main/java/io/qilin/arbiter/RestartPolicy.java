@@ -14,7 +14,7 @@ final class RestartPolicy {
     /**
      * Boot failures in a row after which a generation that never was up is given up: at first start
      * the master exits, at reload the new generation is abandoned. A worker that says why it cannot
-     * boot (exit 4 or 5) or times out is given up on at once.
+     * boot (exit 4 or 5), runs out of memory booting (3) or times out is given up on at once.
      */
     static final int BOOT_ATTEMPTS = 3;
     /** A ready worker up this long has proved the generation works: its crash starts a new streak. */

@@ -48,10 +48,13 @@ final class WorkerProcess {
         return !ready && (!retiring || bootTimedOut);
     }
 
-    /** It said why it cannot boot (exit 4 or 5), or it timed out: trying again would not help. */
+    /**
+     * It said why it cannot boot (exit 4 or 5), ran out of memory while booting, or timed out: trying
+     * again the same way would not help.
+     */
     boolean bootFailureIsFinal(Processes.Exit exit) {
-        return bootTimedOut || (!exit.signalled()
-                && (exit.code() == ExitCodes.WORKER_BOOT_ERROR || exit.code() == ExitCodes.APP_LOAD_ERROR));
+        return bootTimedOut || (!exit.signalled() && (exit.code() == ExitCodes.WORKER_BOOT_ERROR
+                || exit.code() == ExitCodes.APP_LOAD_ERROR || exit.code() == ExitCodes.OUT_OF_MEMORY));
     }
 
     /**
@@ -102,9 +105,14 @@ final class WorkerProcess {
                 slot.heapUsed(), slot.heapMax());
     }
 
-    /** Says in the log how it ended (Gunicorn's words; "Perhaps out of memory?" for KILL). */
+    /**
+     * Says in the log how it ended (Gunicorn's words; "Perhaps out of memory?" for KILL). A boot
+     * failure has a line of its own; a worker stopped while booting is no news.
+     */
     void logExit(Processes.Exit exit) {
-        if (exit.signalled()) {
+        if (!ready) {
+            log.debug("Worker (pid:{}) exited while booting: {}", pid, exit);
+        } else if (exit.signalled()) {
             if (exit.signal() == Signals.KILL) {
                 log.error("Worker (pid:{}) was sent SIGKILL! Perhaps out of memory?", pid);
             } else if (exit.signal() == Signals.TERM) {
