@@ -515,9 +515,12 @@ final class Arbiter {
         if (listeners != null) {
             listeners.close(!upgrade.partnerExists());   // an upgrade partner still serves these sockets
         }
+        if (workers == null) {
+            return;   // it failed before it had any
+        }
         long deadline = processes.nanoTime() + TimeUnit.SECONDS.toNanos(settings.get(GRACEFUL_TIMEOUT));
         killWorkers(graceful ? Signals.TERM : Signals.INT);
-        while (workers != null && !workers.isEmpty() && processes.nanoTime() - deadline < 0) {
+        while (!workers.isEmpty() && processes.nanoTime() - deadline < 0) {
             List<Sig> queued = processes.awaitSignals(signals, BUSY_WAIT_MILLIS);   // only an INT matters now
             if (graceful && queued.contains(Sig.INT)) {
                 log.info("Quick shutdown requested");
@@ -527,7 +530,7 @@ final class Arbiter {
             }
             reapWorkers();
         }
-        if (workers != null && !workers.isEmpty()) {
+        if (!workers.isEmpty()) {
             log.warn("Killing {} worker(s) still running after {} s: {}", workers.pids().size(),
                     settings.get(GRACEFUL_TIMEOUT), workers.pids());
             killWorkers(Signals.KILL);
