@@ -1,43 +1,5 @@
 package io.qilin.arbiter;
 
-import io.qilin.arbiter.control.ControlException;
-import io.qilin.arbiter.control.ControlPlane;
-import io.qilin.arbiter.control.ControlTarget;
-import io.qilin.arbiter.control.History;
-import io.qilin.arbiter.control.MasterStatus;
-import io.qilin.arbiter.control.Scale;
-import io.qilin.arbiter.control.StatusBoard;
-import io.qilin.arbiter.listen.BoundListener;
-import io.qilin.arbiter.listen.Listeners;
-import io.qilin.arbiter.pidfile.Pidfile;
-import io.qilin.arbiter.hooks.MasterHooks;
-import io.qilin.arbiter.settings.Settings;
-import io.qilin.worker.ServerHooks;
-import io.qilin.arbiter.systemd.Notifier;
-import io.qilin.arbiter.systemd.SocketActivation;
-import io.qilin.arbiter.spawn.Processes;
-import io.qilin.arbiter.spawn.Signals;
-import io.qilin.worker.ExitCodes;
-import io.qilin.worker.internal.LogFiles;
-import io.qilin.worker.internal.Scoreboard;
-import io.qilin.worker.internal.StatsD;
-import io.qilin.worker.internal.ThreadDumps;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
-import static io.qilin.arbiter.settings.Settings.BACKLOG;
 import static io.qilin.arbiter.settings.Settings.BOOT_TIMEOUT;
 import static io.qilin.arbiter.settings.Settings.DAEMON;
 import static io.qilin.arbiter.settings.Settings.GRACEFUL_TIMEOUT;
@@ -48,101 +10,99 @@ import static io.qilin.arbiter.settings.Settings.TIMEOUT;
 import static io.qilin.arbiter.settings.Settings.WORKERS_COUNT;
 import static io.qilin.arbiter.settings.Settings.WORKER_CLASS;
 
+import io.qilin.arbiter.control.ControlPlane;
+import io.qilin.arbiter.control.MasterStatus;
+import io.qilin.arbiter.control.StatusBoard;
+import io.qilin.arbiter.hooks.MasterHooks;
+import io.qilin.arbiter.pidfile.Pidfile;
+import io.qilin.arbiter.settings.Settings;
+import io.qilin.arbiter.spawn.Processes;
+import io.qilin.arbiter.spawn.Signals;
+import io.qilin.arbiter.systemd.Notifier;
+import io.qilin.worker.ExitCodes;
+import io.qilin.worker.internal.LogFiles;
+import io.qilin.worker.internal.Scoreboard;
+import io.qilin.worker.internal.StatsD;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 /**
  * The master: keeps {@code workers} worker JVMs alive on the shared listeners and acts on signals.
  * Read {@link #run()} first; it is the whole story. Only the loop thread touches the worker table;
  * signal handlers just queue the signal, and the control socket queues its commands for the loop
- * ({@link ControlTarget}, at the end of this class) and wakes it through the same queue.
+ * ({@link MasterControl}) and wakes it through the same queue. What it does to processes and time
+ * goes through a {@link ProcessTable}.
  */
-final class Arbiter implements ControlTarget {
+final class Arbiter {
     private static final Logger log = LoggerFactory.getLogger(Arbiter.class);
 
     /** The longest the loop sleeps; shorter while workers boot, so readiness is seen quickly. */
     private static final long IDLE_WAIT_MILLIS = 1000;
     private static final long BUSY_WAIT_MILLIS = 100;
-    private static final int SCOREBOARD_SLOTS = 1024;
-    private static final long BACKOFF_CAP_MILLIS = 30_000;
     /** Time an aborted worker has to write its thread dump and exit before SIGKILL (Gunicorn gives ~1 s). */
-    private static final int ABORT_GRACE_SECONDS = 5;
-    /** How a JVM started with -XX:+ExitOnOutOfMemoryError exits when its heap is exhausted. */
-    private static final int OUT_OF_MEMORY = 3;
-    /** Set by an old master for the new one it starts on USR2: its pid, and how many listener fds from 3. */
-    private static final String UPGRADE_FROM = "QILIN_UPGRADE_FROM";
-    private static final String UPGRADE_FDS = "QILIN_UPGRADE_FDS";
-    private static final String UPGRADE_SYSTEMD = "QILIN_UPGRADE_SYSTEMD";
+    static final int ABORT_GRACE_SECONDS = 5;
+    /** What is left of the graceful timeout once an INT asks for a quick stop. */
+    private static final int QUICK_STOP_SECONDS = 2;
+    /** How long KILLed workers have to be reaped before the master exits anyway. */
+    private static final int KILL_REAP_SECONDS = 5;
+    private static final long KILL_REAP_POLL_MILLIS = 20;
 
     private final Supplier<Settings> settingsSource;
     private final List<String> args;
     private final String version;
+    private final Map<String, String> env;
+    private final ProcessTable processes;
     private final long pid = ProcessHandle.current().pid();
     private final BlockingQueue<Sig> signals = new LinkedBlockingQueue<>();
-    private final Map<Long, WorkerProcess> workers = new LinkedHashMap<>();
-    private final BitSet usedSlots = new BitSet();
+    private final Generations generations;
+    private final RestartPolicy restarts = new RestartPolicy();
+    private final Upgrade upgrade;
 
     private Settings settings;
-    private List<BoundListener> listeners = List.of();
+    private ListenerSource listeners;
     private Pidfile pidfile;
-    private Path scoreboardPath;
-    private Scoreboard scoreboard;
-    private WorkerLauncher launcher;
+    private WorkerTable workers;
     private int numWorkers;
-    private int lastAge;
-    private int generation = 1;
-    /** The highest generation number handed out; generation numbers are never reused. */
-    private int lastGeneration = 1;
-    /** The newest generation that was fully up; a failed reload falls back to it. */
-    private int stableGeneration = 1;
-    private Settings stableSettings;
     private boolean everReady;
     /** The first generation has come up and systemd has not been told yet. */
     private boolean announceReady;
     private boolean stopping;
-    private int bootFailures;
-    private long nextSpawnAt;
-    /** The new master a USR2 started, while it runs. */
-    private long reexecPid;
-    /** The old master that started this one by USR2, until this one is promoted. */
-    private long upgradeFrom;
-    /** The listeners came from systemd: never unlinked, and handed on as such. */
-    private boolean systemd;
     private MasterHooks hooks = MasterHooks.none();
     private StatsD statsd;
-    /** What the --hooks class sees of this master. */
-    private final ServerHooks.Master hookView = new ServerHooks.Master() {
-        @Override
-        public long pid() {
-            return pid;
-        }
-
-        @Override
-        public int workers() {
-            return numWorkers;
-        }
-
-        @Override
-        public String setting(String name) {
-            return Settings.ALL.stream().filter(s -> s.name().equals(name)).findFirst()
-                    .map(s -> settings.get(s)).map(String::valueOf).orElse(null);
-        }
-    };
-    private final Notifier notifier = Notifier.fromEnvironment(System.getenv());
+    private final HookView hookView = new HookView(pid, () -> numWorkers, () -> settings);
+    private final Notifier notifier;
     private final long startedAt = System.currentTimeMillis();
     /** What qilin ctl status and the metrics see; the loop publishes it each pass. */
     private final StatusBoard statusBoard = new StatusBoard();
-    private History history = History.EMPTY;
     private ControlPlane control;
 
-    Arbiter(Settings settings, Supplier<Settings> settingsSource, List<String> args, String version) {
+    Arbiter(Settings settings, Supplier<Settings> settingsSource, List<String> args, String version,
+            Map<String, String> env, ProcessTable processes) {
         this.settings = settings;
-        this.stableSettings = settings;
         this.settingsSource = settingsSource;
         this.args = args;
         this.version = version;
+        this.env = env;
+        this.processes = processes;
         this.numWorkers = settings.get(WORKERS_COUNT);
+        this.generations = new Generations(settings);
+        this.upgrade = new Upgrade(env);
+        this.notifier = Notifier.fromEnvironment(env);
+    }
+
+    /** Where the master of {@code pid} keeps its scoreboard. */
+    static Path scoreboardPath(Settings settings, long pid) {
+        return settings.workerTmpDir().resolve("qilin-" + pid + ".scoreboard");
     }
 
     /** Runs until stopped; returns the master's exit code. */
@@ -153,40 +113,7 @@ final class Arbiter implements ControlTarget {
             while (true) {
                 maybePromote();
                 for (Sig sig : waitForSignals()) {
-                    if (sig != Sig.CHLD && sig.isSignal()) {
-                        log.info("Handling signal: {}", sig.lower());
-                    }
-                    switch (sig) {
-                        case HUP:
-                            reload();
-                            break;
-                        case TERM:
-                            throw new Halt(null, ExitCodes.OK, true);
-                        case INT:
-                            throw new Halt(null, ExitCodes.OK, false);
-                        case TTIN:
-                            setNumWorkers(numWorkers + 1);
-                            break;
-                        case TTOU:
-                            if (numWorkers > 1) {
-                                setNumWorkers(numWorkers - 1);
-                            }
-                            break;
-                        case USR1:
-                            reopenLogs();
-                            break;
-                        case USR2:
-                            reexec();
-                            break;
-                        case WINCH:
-                            handleWinch();
-                            break;
-                        case CHLD:
-                            break;
-                        case WAKEUP:
-                            control.runPending(this);
-                            break;
-                    }
+                    handle(sig);
                 }
                 reapWorkers();
                 noteReadiness();
@@ -199,18 +126,42 @@ final class Arbiter implements ControlTarget {
         } catch (StartupError e) {
             log.error("{}", e.getMessage());
             cleanUp();
-            return 1;
+            return MasterExitCodes.STARTUP_ERROR;
         } catch (RuntimeException e) {
             log.error("Unhandled exception in main loop", e);
             stop(false);
             cleanUp();
-            return 255;
+            return MasterExitCodes.UNHANDLED;
         }
     }
 
+    /** Dispatches one queued signal; the switch has a branch for every {@link Sig}, and no default. */
+    private void handle(Sig sig) {
+        if (sig != Sig.CHLD && sig.isSignal()) {
+            log.info("Handling signal: {}", sig.lower());
+        }
+        Runnable handler = switch (sig) {
+            case HUP -> this::reload;
+            case TERM -> () -> quit(true);
+            case INT -> () -> quit(false);
+            case TTIN -> () -> setNumWorkers(numWorkers + 1);
+            case TTOU -> () -> setNumWorkers(Math.max(1, numWorkers - 1));
+            case USR1 -> this::reopenLogs;
+            case USR2 -> this::reexec;
+            case WINCH -> this::handleWinch;
+            case CHLD -> () -> { }; // the loop reaps after every batch of signals
+            case WAKEUP -> () -> control.runPending(new MasterControl(this, workers, generations, processes, signals));
+        };
+        handler.run();
+    }
+
+    /** TERM (graceful) or INT: leave the loop and stop. */
+    private static void quit(boolean graceful) {
+        throw new Halt(null, MasterExitCodes.OK, graceful);
+    }
+
     private void start() {
-        upgradeFrom = envLong(UPGRADE_FROM);
-        log.info("Starting qilin {}{}", version, upgradeFrom > 0 ? " (upgrade of master " + upgradeFrom + ")" : "");
+        log.info("Starting qilin {}{}", version, upgrade.upgrading() ? " (upgrade of master " + upgrade.oldMaster() + ")" : "");
         try {
             hooks = MasterHooks.load(settings.get(HOOKS), settings.classpathUrls());
             hooks.onStarting(hookView);
@@ -221,121 +172,60 @@ final class Arbiter implements ControlTarget {
         } catch (RuntimeException | LinkageError e) {
             throw new StartupError(e instanceof IllegalArgumentException ? e.getMessage() : "the on_starting hook failed: " + e);
         }
-        warnIgnoredSignals();
-        if (settings.pidfile() != null) {
-            try {
-                pidfile = Pidfile.create(upgradeFrom > 0 ? Path.of(settings.pidfile() + ".2") : settings.pidfile(), pid);
-            } catch (IOException e) {
-                throw new StartupError(e.getMessage());
-            }
-        }
-        for (Sig s : Sig.values()) {
-            if (s.isSignal()) {
-                Signal.handle(new Signal(s.name()), x -> signals.offer(s));
-            }
-        }
+        processes.trapSignals(signals);
         try {
-            control = ControlPlane.open(settings, pid, upgradeFrom > 0, System.getenv(), statusBoard,
-                    () -> signals.offer(Sig.WAKEUP));
+            if (settings.pidfile() != null) {
+                pidfile = Pidfile.create(upgrade.upgrading() ? Path.of(settings.pidfile() + ".2") : settings.pidfile(), pid);
+            }
+            control = ControlPlane.open(settings, pid, upgrade.upgrading(), env, statusBoard, () -> signals.offer(Sig.WAKEUP));
+            listeners = ListenerSource.open(settings, upgrade, env, pid);
         } catch (IOException e) {
             throw new StartupError(e.getMessage());
         }
-        int fromSystemd = SocketActivation.passedFds(System.getenv(), pid);
-        try {
-            if (upgradeFrom > 0) {
-                systemd = envLong(UPGRADE_SYSTEMD) == 1;
-                listeners = Listeners.adopt(3, (int) envLong(UPGRADE_FDS), !systemd);
-            } else if (fromSystemd > 0) {
-                systemd = true;
-                listeners = Listeners.adopt(SocketActivation.FIRST_FD, fromSystemd, false);
-                log.info("Using {} socket(s) from systemd; --bind is ignored", fromSystemd);
-            } else if (settings.get(Settings.REUSE_PORT)) {
-                // each worker binds its own (WorkerLauncher); binding once here checks the addresses are free
-                Listeners.bindReusePort(settings.bindAddresses(), settings.get(BACKLOG)).forEach(l -> l.close(false));
-            } else {
-                listeners = Listeners.bind(settings.bindAddresses(), settings.get(BACKLOG));
-            }
-        } catch (IOException e) {
-            throw new StartupError(e.getMessage());
+        if (listeners.origin() == ListenerSource.Origin.SYSTEMD) {
+            log.info("Using {} socket(s) from systemd; --bind is ignored", listeners.listeners().size());
         }
-        log.info("Listening at: {} ({})", listeners.isEmpty() && settings.get(Settings.REUSE_PORT)
-                ? settings.bindAddresses().stream().map(a -> "http://" + a + " (reuse_port)").collect(Collectors.joining(","))
-                : listeners.stream().map(Object::toString).collect(Collectors.joining(",")), pid);
+        log.info("Listening at: {} ({})", listeners.describe(settings), pid);
         log.info("Using worker: {}", settings.get(WORKER_CLASS));
         hooks.whenReady(hookView);
         try {
-            scoreboardPath = settings.workerTmpDir().resolve("qilin-" + pid + ".scoreboard");
-            scoreboard = Scoreboard.create(scoreboardPath, SCOREBOARD_SLOTS);
+            workers = WorkerTable.create(scoreboardPath(settings, pid));
         } catch (IOException e) {
             throw new StartupError("cannot create the scoreboard in " + settings.workerTmpDir() + ": " + e.getMessage());
         }
-        int[] pipe = Processes.parentWatchPipe();
-        launcher = new WorkerLauncher(pid, pipe[0], scoreboardPath);
     }
 
     /** Publishes what {@code qilin ctl status} and the metrics show: the only view other threads get of the workers. */
-    private MasterStatus publishStatus() {
-        long nowNanos = System.nanoTime();
+    MasterStatus publishStatus() {
+        long nowNanos = processes.nanoTime();
         long nowMillis = System.currentTimeMillis();
-        List<MasterStatus.Worker> view = workers.values().stream()
-                .map(w -> w.status(scoreboard.slot(w.slot), nowNanos, nowMillis)).collect(Collectors.toList());
-        return statusBoard.publish(new MasterStatus(pid, version, startedAt, nowMillis, generation, stableGeneration,
-                numWorkers, listeners.stream().map(Object::toString).collect(Collectors.toList()), settings.describe(),
-                view, history));
+        return statusBoard.publish(new MasterStatus(pid, version, startedAt, nowMillis, generations.current(),
+                generations.stable(), numWorkers, listeners.listeners().stream().map(Object::toString)
+                .collect(Collectors.toList()), settings.describe(), workers.status(nowNanos, nowMillis),
+                generations.history()));
     }
 
+    /** Waits for signals: briefly while workers boot or are missing, so their readiness or a backoff's end is seen soon. */
     private List<Sig> waitForSignals() {
-        List<Sig> out = new ArrayList<>();
-        boolean busy = workers.values().stream().anyMatch(w -> !w.ready) || generation != stableGeneration;
-        try {
-            Sig first = signals.poll(busy ? BUSY_WAIT_MILLIS : IDLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            if (first != null) {
-                out.add(first);
-                signals.drainTo(out);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Halt("interrupted", ExitCodes.OK, true);
-        }
-        return out;
+        boolean busy = workers.any(w -> !w.ready) || generations.reloading()
+                || workers.active(w -> w.generation == generations.current()).size() < numWorkers;
+        return processes.awaitSignals(signals, busy ? BUSY_WAIT_MILLIS : IDLE_WAIT_MILLIS);
     }
 
-    /**
-     * USR2: start a new master with the same arguments, handing it the listeners at fds 3... Both
-     * masters serve until one is stopped; the new one takes over the pidfile when this one exits.
-     */
+    /** USR2: start a new master that inherits the listeners ({@link Upgrade}); both serve until one is stopped. */
     private void reexec() {
-        if (reexecPid != 0) {
-            log.warn("USR2 signal ignored. Child exists (pid:{}).", reexecPid);
-            return;
-        }
-        if (upgradeFrom != 0) {
-            log.warn("USR2 signal ignored. Parent exists (pid:{}).", upgradeFrom);
-            return;
-        }
-        hooks.preExec(hookView);
-        Map<String, String> env = new java.util.TreeMap<>(System.getenv());
-        env.put(UPGRADE_FROM, Long.toString(pid));
-        env.put(UPGRADE_FDS, Integer.toString(listeners.size()));
-        if (systemd) {
-            env.put(UPGRADE_SYSTEMD, "1");
-        }
-        List<Integer> fds = listeners.stream().map(BoundListener::fd).collect(Collectors.toList());
-        try {
-            reexecPid = new io.qilin.arbiter.spawn.Spawner().spawn(MasterCommand.relaunch(args), env, fds);
-            log.info("Upgrading: started a new master (pid:{})", reexecPid);
-        } catch (IOException e) {
-            log.error("Cannot start a new master: {}", e.getMessage());
+        if (upgrade.mayReexec()) {
+            hooks.preExec(hookView);
+            upgrade.reexec(processes, MasterCommand.relaunch(args), pid, listeners.listeners(), listeners.systemd());
         }
     }
 
     /** A master started by USR2 takes over once its parent, the old master, is gone. */
     private void maybePromote() {
-        if (upgradeFrom == 0 || Processes.parentPid() == upgradeFrom) {
+        if (!upgrade.promoteIfOrphaned(processes.parentPid())) {
             return;
         }
         log.info("Master has been promoted.");
-        upgradeFrom = 0;
         notifier.notify("MAINPID=" + pid, "READY=1", "STATUS=" + status());
         if (pidfile != null) {
             try {
@@ -344,81 +234,52 @@ final class Arbiter implements ControlTarget {
                 log.error("Cannot move the pidfile to {}: {}", settings.pidfile(), e.getMessage());
             }
         }
-        if (control != null) {
-            control.promoted();
-        }
-    }
-
-    private static long envLong(String name) {
-        String v = System.getenv(name);
-        try {
-            return v == null ? 0 : Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        control.promoted();
     }
 
     /**
      * HUP: re-read the settings and start a new generation; old workers leave as new ones become ready.
      * Returns null once the generation is starting, else why it could not start.
      */
-    private String reload() {
+    String reload() {
         Settings fresh;
         try {
             fresh = settingsSource.get();
         } catch (RuntimeException e) {
-            return reloadRefused(e.getMessage());
+            return generations.refused(e.getMessage());
         }
-        String rebindFailure = rebind(fresh);
+        String rebindFailure = listeners.rebind(settings, fresh, upgrade.partnerExists());
         if (rebindFailure != null) {
-            return reloadRefused(rebindFailure);
+            return generations.refused(rebindFailure);
         }
         try {
             hooks = MasterHooks.load(fresh.get(HOOKS), fresh.classpathUrls());
         } catch (RuntimeException e) {
-            return reloadRefused(e.getMessage());
+            return generations.refused(e.getMessage());
         }
         hooks.onReload(hookView);
-        if (generation != stableGeneration) {
-            history = history.reloadEnded(generation, "superseded",
-                    "Generation " + generation + " was superseded by generation " + (lastGeneration + 1), lastGeneration + 1);
-        }
         settings = fresh;
         setNumWorkers(fresh.get(WORKERS_COUNT));
-        generation = ++lastGeneration;
+        int generation = generations.begin();
+        restarts.reset();
         log.info("Hang up: Master; starting generation {} ({} workers)", generation, numWorkers);
-        notifier.notify("RELOADING=1", "MONOTONIC_USEC=" + System.nanoTime() / 1000,
+        notifier.notify("RELOADING=1", "MONOTONIC_USEC=" + TimeUnit.NANOSECONDS.toMicros(System.nanoTime()),
                 "STATUS=Reloading: starting generation " + generation);
         return null;
     }
 
-    private String reloadRefused(String why) {
-        String message = "Reload failed: " + why + "; the running workers keep serving";
-        log.error(message);
-        history = history.reloadEnded(0, "refused", message, 0);
-        return message;
-    }
-
-    /**
-     * Binds the new settings' addresses when they differ from the listeners' (a HUP after the config
-     * file changed). The old listeners close: old workers finish what they accepted. When the new
-     * addresses cannot be bound, returns why, and the reload is off.
-     */
-    private String rebind(Settings fresh) {
-        if (systemd || upgradeFrom != 0 || reexecPid != 0 || settings.get(Settings.REUSE_PORT)
-                || fresh.bindAddresses().equals(settings.bindAddresses())) {
-            return null;
+    /** A new generation could not boot: stop it and go back to the last one that was fully up. */
+    private void rollBack(String why) {
+        String message = generations.abandon(why);
+        settings = generations.stableSettings();
+        setNumWorkers(settings.get(WORKERS_COUNT));
+        restarts.reset();
+        notifier.notify("READY=1", "STATUS=" + message);
+        for (WorkerProcess w : workers.all()) {
+            if (w.generation > generations.current() && !w.retiring) {
+                retire(w);
+            }
         }
-        List<BoundListener> fresher;
-        try {
-            fresher = Listeners.bind(fresh.bindAddresses(), fresh.get(BACKLOG));
-        } catch (IOException e) {
-            return e.getMessage();
-        }
-        listeners.forEach(l -> l.close(true));
-        listeners = fresher;
-        log.info("Listening at: {} ({})", listeners.stream().map(Object::toString).collect(Collectors.joining(",")), pid);
-        return null;
     }
 
     /** WINCH: when daemonized, stop every worker gracefully and keep the master and its sockets; HUP brings them back. */
@@ -433,28 +294,10 @@ final class Arbiter implements ControlTarget {
 
     /** A line for systemd's STATUS=. */
     private String status() {
-        return "Serving generation " + generation + " with " + numWorkers + " workers";
+        return "Serving generation " + generations.current() + " with " + numWorkers + " workers";
     }
 
-    /** A new generation could not boot: stop it and go back to the last one that was fully up. */
-    private void rollBack(String why) {
-        int failed = generation;
-        generation = stableGeneration;
-        settings = stableSettings;
-        setNumWorkers(settings.get(WORKERS_COUNT));
-        String message = "Reload failed: generation " + failed + " " + why + "; generation " + generation
-                + " keeps serving";
-        log.error(message);
-        notifier.notify("READY=1", "STATUS=" + message);
-        history = history.reloadEnded(failed, "failed", message, 0);
-        for (WorkerProcess w : workers.values()) {
-            if (w.generation > generation) {
-                retire(w);
-            }
-        }
-    }
-
-    private void setNumWorkers(int n) {
+    void setNumWorkers(int n) {
         if (n == numWorkers) {
             return;
         }
@@ -467,145 +310,124 @@ final class Arbiter implements ControlTarget {
         }
     }
 
-    @Override
-    public void reopenLogs() {
-        LogFiles.reopen();
-        for (WorkerProcess w : workers.values()) {
-            if (handlesSignals(w)) {
-                Processes.kill(w.pid, Signals.USR1);
-            }
-        }
-    }
-
-    /** A worker writes its pid in its slot once its handlers are in; before that, USR1 or PWR would kill it. */
-    private boolean handlesSignals(WorkerProcess w) {
-        return scoreboard.slot(w.slot).pid() == w.pid;
-    }
-
     /** Collects every exited child, says why it died, and decides whether that stops the master. */
     private void reapWorkers() {
         Processes.Exit exit;
-        while ((exit = Processes.reapOne()) != null) {
-            if (exit.pid == reexecPid) {
+        while ((exit = processes.reap()) != null) {
+            if (upgrade.newMasterExited(exit.pid)) {
                 log.info("The new master (pid:{}) exited: {}", exit.pid, exit);
-                reexecPid = 0;
                 continue;
             }
-            WorkerProcess w = workers.remove((long) exit.pid);
+            WorkerProcess w = workers.remove(exit.pid);
             if (w == null) {
                 log.debug("Reaped unknown child process (pid:{}, {})", exit.pid, exit);
                 continue;
             }
-            history = history.workerExited(w.pid, w.generation, w.exitReason(exit), exit.toString(), !stopping,
-                    scoreboard.slot(w.slot).requests());
-            freeSlot(w);
+            String output = processes.workerGone(w.pid);
+            generations.workerExited(w, w.exitReason(exit), exit.toString(), !stopping, workers.slot(w).requests());
             hooks.childExit(hookView, MasterHooks.worker(w.pid, w.generation));
-            if (exit.signalled()) {
-                if (exit.signal() == Signals.KILL) {
-                    log.error("Worker (pid:{}) was sent SIGKILL! Perhaps out of memory?", w.pid);
-                } else if (exit.signal() == Signals.TERM) {
-                    log.info("Worker (pid:{}) was sent SIGTERM!", w.pid);
-                } else {
-                    log.warn("Worker (pid:{}) was sent {}!", w.pid, Signals.name(exit.signal()));
-                }
-            } else if (exit.code() == OUT_OF_MEMORY && w.ready) {
-                log.error("Worker (pid:{}) exited with code {}: out of memory.", w.pid, exit.code());
-            } else if (exit.code() != 0) {
-                log.error("Worker (pid:{}) exited with code {}.", w.pid, exit.code());
-            } else {
-                log.debug("Worker (pid:{}) exited normally", w.pid);
-            }
             if (stopping) {
-                continue;
-            }
-            if (w.failedToBoot(exit)) {
-                workerFailedToBoot(w, exit);
+                w.logExit(exit);
+            } else if (w.failedToBoot(exit)) {
+                workerFailedToBoot(w.generation, w.bootFailure(exit, output), w.bootFailureIsFinal(exit),
+                        !exit.signalled() && exit.code() == ExitCodes.APP_LOAD_ERROR);
+            } else {
+                w.logExit(exit);
+                if (w.crashed(exit)) {
+                    workerCrashed(w);
+                }
             }
         }
     }
 
-    private void workerFailedToBoot(WorkerProcess w, Processes.Exit exit) {
-        String what = w.bootTimedOut ? "Worker failed to boot in time." : exit.code() == ExitCodes.APP_LOAD_ERROR
-                ? "App failed to load." : "Worker failed to boot.";
-        int status = exit.code() == ExitCodes.APP_LOAD_ERROR ? ExitCodes.APP_LOAD_ERROR : ExitCodes.WORKER_BOOT_ERROR;
-        if (!everReady) {
-            throw new Halt(what, status, true);
-        }
-        if (w.generation != generation) {
-            return; // its generation was already abandoned
-        }
-        if (generation != stableGeneration) {
-            rollBack("could not boot (" + what + ")");
+    /**
+     * A worker of {@code generation} died before it was ready ({@code why}), or could not be started.
+     * Never up yet: the master stops, once {@code isFinal} or after {@link RestartPolicy#BOOT_ATTEMPTS};
+     * a reload's generation is abandoned on the same terms; a generation that was up retries with backoff.
+     */
+    private void workerFailedToBoot(int generation, String why, boolean isFinal, boolean appLoad) {
+        if (generation != generations.current()) {
+            log.warn("A worker of abandoned generation {} failed to boot: {}", generation, why);
             return;
         }
-        bootFailures++;
-        long delay = Math.min(BACKOFF_CAP_MILLIS, 500L << Math.min(bootFailures - 1, 16));
-        nextSpawnAt = System.nanoTime() + delay * 1_000_000L;
-        log.error("{} Retrying in {} s (failure {} in a row).", what, delay / 1000.0, bootFailures);
+        int failures = restarts.bootFailed(processes.nanoTime());
+        boolean giveUp = isFinal || failures >= RestartPolicy.BOOT_ATTEMPTS;
+        if (giveUp && !everReady) {
+            throw new Halt(why, appLoad ? MasterExitCodes.APP_LOAD_ERROR : MasterExitCodes.WORKER_BOOT_ERROR, true);
+        }
+        if (giveUp && generations.reloading()) {
+            rollBack(why);
+            return;
+        }
+        log.warn("{} Retrying in {} s (failure {} in a row).", why, RestartPolicy.delayMillis(failures) / 1000.0, failures);
+    }
+
+    /** A ready worker died on its own: replaced at once, unless workers keep dying young. */
+    private void workerCrashed(WorkerProcess w) {
+        long delay = restarts.crashed(processes.nanoTime(), processes.nanoTime() - w.spawnedAt);
+        if (delay > 0) {
+            log.warn("Workers keep crashing soon after they start; the next one starts in {} s", delay / 1000.0);
+        }
     }
 
     /** Notes workers that have become ready; a generation is stable once it is fully up and alone. */
     private void noteReadiness() {
-        for (WorkerProcess w : workers.values()) {
-            if (!w.ready && scoreboard.slot(w.slot).state() == Scoreboard.State.READY) {
+        for (WorkerProcess w : workers.all()) {
+            if (!w.ready && workers.slot(w).state() == Scoreboard.State.READY) {
                 w.ready = true;
-                w.lastBeatAt = System.nanoTime();
-                if (!everReady && upgradeFrom == 0) {
+                w.lastBeatAt = processes.nanoTime();
+                processes.workerReady(w.pid);
+                if (!everReady && !upgrade.upgrading()) {
                     announceReady = true;
                 }
                 everReady = true;
-                bootFailures = 0;
+                if (w.generation == generations.current()) {
+                    restarts.booted();
+                }
                 log.debug("Worker (pid:{}) is ready", w.pid); // it-tests wait for this line
             }
         }
-        if (announceReady && workers.values().stream().filter(w -> w.ready).count() >= numWorkers) {
+        if (announceReady && workers.count(w -> w.ready) >= numWorkers) {
             announceReady = false;
             notifier.notify("READY=1", "STATUS=" + status(), "MAINPID=" + pid);
         }
-        if (generation != stableGeneration) {
-            long readyNew = workers.values().stream().filter(w -> w.generation == generation && w.ready).count();
-            boolean oldLeft = workers.values().stream().anyMatch(w -> w.generation != generation);
+        if (generations.reloading()) {
+            int generation = generations.current();
+            long readyNew = workers.count(w -> w.generation == generation && w.ready);
+            boolean oldLeft = workers.any(w -> w.generation != generation);
             if (readyNew >= numWorkers && !oldLeft) {
-                stableGeneration = generation;
-                stableSettings = settings;
-                String message = "Reload complete: generation " + generation + " is serving (" + readyNew + " workers)";
-                log.info(message);
+                generations.complete(settings, readyNew);
                 notifier.notify("READY=1", "STATUS=" + status());
-                history = history.reloadEnded(generation, "complete", message, 0);
             }
         }
     }
 
     /**
      * Timeouts. A ready worker whose heartbeat has not moved for {@code --timeout} seconds gets ABRT
-     * (it writes a thread dump and exits 1); one still there a second later gets KILL. A worker not
-     * ready within {@code --boot-timeout} is killed.
+     * (it writes a thread dump and exits 1); one still there {@link #ABORT_GRACE_SECONDS} later gets
+     * KILL. A worker not ready within {@code --boot-timeout} is killed.
      */
     private void murderWorkers() {
-        long now = System.nanoTime();
-        for (WorkerProcess w : workers.values()) {
-            Scoreboard.Slot slot = scoreboard.slot(w.slot);
+        long now = processes.nanoTime();
+        for (WorkerProcess w : workers.all()) {
             if (!w.ready) {
                 if (!w.bootTimedOut && now - w.spawnedAt > TimeUnit.SECONDS.toNanos(settings.get(BOOT_TIMEOUT))) {
                     log.error("Worker (pid:{}) was not ready after {} s (--boot-timeout); killing it", w.pid,
                             settings.get(BOOT_TIMEOUT));
                     w.bootTimedOut = true;
-                    Processes.kill(w.pid, Signals.KILL);
+                    processes.kill(w.pid, Signals.KILL);
                 }
                 continue;
             }
-            long beats = slot.beats();
+            long beats = workers.slot(w).beats();
             if (beats != w.lastBeats) {
                 w.lastBeats = beats;
                 w.lastBeatAt = now;
                 continue;
             }
             int timeout = settings.get(TIMEOUT);
-            if (timeout <= 0) {
-                continue;
-            }
             long silentNanos = now - w.lastBeatAt;
-            if (silentNanos <= TimeUnit.SECONDS.toNanos(timeout)) {
+            if (timeout <= 0 || silentNanos <= TimeUnit.SECONDS.toNanos(timeout)) {
                 continue;
             }
             if (!w.aborted) {
@@ -614,88 +436,73 @@ final class Arbiter implements ControlTarget {
                         w.pid, TimeUnit.NANOSECONDS.toSeconds(silentNanos), timeout);
                 w.aborted = true;
                 w.lastBeatAt = now - TimeUnit.SECONDS.toNanos(timeout); // KILL after ABORT_GRACE_SECONDS
-                Processes.kill(w.pid, Signals.ABRT);
+                processes.kill(w.pid, Signals.ABRT);
             } else if (silentNanos > TimeUnit.SECONDS.toNanos(timeout + ABORT_GRACE_SECONDS)) {
                 log.error("Worker (pid:{}) did not exit after SIGABRT; sending SIGKILL", w.pid);
-                Processes.kill(w.pid, Signals.KILL);
+                processes.kill(w.pid, Signals.KILL);
             }
         }
     }
 
     /**
-     * Keeps {@code numWorkers} workers of the current generation: spawns the missing ones, retires
-     * the oldest extra ones, and retires one worker of an older generation for each new one ready.
+     * Keeps {@code numWorkers} workers of the current generation: spawns the missing ones (unless
+     * backing off), retires the oldest extra ones, and retires one worker of an older generation
+     * for each new one ready.
      */
     private void manageWorkers() {
         if (stopping) {
             return;
         }
-        List<WorkerProcess> current = active(w -> w.generation == generation);
-        if (current.size() < numWorkers && System.nanoTime() - nextSpawnAt >= 0) {
+        int generation = generations.current();
+        List<WorkerProcess> current = workers.active(w -> w.generation == generation);
+        if (current.size() < numWorkers) {
             spawnWorkers(numWorkers - current.size());
         }
         for (int i = 0; i < current.size() - numWorkers; i++) {
             retire(current.get(i));
         }
         long readyCurrent = current.stream().filter(w -> w.ready).count();
-        List<WorkerProcess> old = active(w -> w.generation != generation);
+        List<WorkerProcess> old = workers.active(w -> w.generation != generation);
         long keepOld = Math.max(0, numWorkers - readyCurrent);
         for (int i = 0; i < old.size() - keepOld; i++) {
             retire(old.get(i));
         }
     }
 
-    /** Workers not yet told to leave, oldest first. */
-    private List<WorkerProcess> active(java.util.function.Predicate<WorkerProcess> filter) {
-        return workers.values().stream().filter(w -> !w.retiring).filter(filter)
-                .sorted(Comparator.comparingInt(w -> w.age)).collect(Collectors.toList());
-    }
-
-    private void retire(WorkerProcess w) {
+    void retire(WorkerProcess w) {
         w.retiring = true;
         log.debug("Retiring worker (pid:{}, generation {})", w.pid, w.generation);
-        Processes.kill(w.pid, Signals.TERM);
+        processes.kill(w.pid, Signals.TERM);
     }
 
     private void spawnWorkers(int count) {
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < count && restarts.maySpawn(processes.nanoTime()); i++) {
             spawnWorker();
         }
     }
 
     private void spawnWorker() {
-        int slot = usedSlots.nextClearBit(0);
-        if (slot >= SCOREBOARD_SLOTS) {
-            log.error("Cannot start more than {} workers", SCOREBOARD_SLOTS);
+        int generation = generations.current();
+        int slot = workers.claimSlot(generation);
+        if (slot < 0) {
+            log.error("Cannot start more than {} workers", WorkerTable.SCOREBOARD_SLOTS);
             return;
         }
-        scoreboard.slot(slot).reset(generation);
         long maxRequests = settings.get(MAX_REQUESTS) <= 0 ? 0
                 : settings.get(MAX_REQUESTS) + ThreadLocalRandom.current().nextLong(settings.get(MAX_REQUESTS_JITTER) + 1L);
         try {
             hooks.preFork(hookView, MasterHooks.worker(0, generation));
-            long workerPid = launcher.spawn(settings, listeners, generation, slot, maxRequests);
-            usedSlots.set(slot);
-            lastAge++;
-            workers.put(workerPid, new WorkerProcess(workerPid, lastAge, generation, slot, System.nanoTime()));
+            long workerPid = processes.spawnWorker(settings, listeners.listeners(), generation, slot, maxRequests);
+            workers.add(workerPid, generation, slot, processes.nanoTime());
             log.debug("Spawned worker (pid:{}, generation {}, slot {})", workerPid, generation, slot);
         } catch (IOException e) {
-            if (!everReady) {
-                throw new StartupError("cannot start a worker: " + e.getMessage());
-            }
-            log.error("Cannot start a worker: {}", e.getMessage());
-            nextSpawnAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            workerFailedToBoot(generation, "Worker failed to boot: " + e.getMessage() + ".", false, false);
         }
     }
 
-    private void freeSlot(WorkerProcess w) {
-        scoreboard.slot(w.slot).free();
-        usedSlots.clear(w.slot);
-    }
-
     private void killWorkers(int signal) {
-        for (WorkerProcess w : workers.values()) {
-            Processes.kill(w.pid, signal);
+        for (WorkerProcess w : workers.all()) {
+            processes.kill(w.pid, signal);
         }
     }
 
@@ -705,48 +512,47 @@ final class Arbiter implements ControlTarget {
      */
     private void stop(boolean graceful) {
         stopping = true;
-        boolean unlink = reexecPid == 0 && upgradeFrom == 0;   // an upgrade partner still serves these sockets
-        listeners.forEach(l -> l.close(unlink));
-        listeners = List.of();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.get(GRACEFUL_TIMEOUT));
+        if (listeners != null) {
+            listeners.close(!upgrade.partnerExists());   // an upgrade partner still serves these sockets
+        }
+        if (workers == null) {
+            return;   // it failed before it had any
+        }
+        long deadline = processes.nanoTime() + TimeUnit.SECONDS.toNanos(settings.get(GRACEFUL_TIMEOUT));
         killWorkers(graceful ? Signals.TERM : Signals.INT);
-        while (!workers.isEmpty() && System.nanoTime() - deadline < 0) {
-            try {
-                Sig sig = signals.poll(BUSY_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-                if (graceful && sig == Sig.INT) {
-                    log.info("Quick shutdown requested");
-                    graceful = false;
-                    killWorkers(Signals.INT);
-                    deadline = Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+        while (!workers.isEmpty() && processes.nanoTime() - deadline < 0) {
+            List<Sig> queued = processes.awaitSignals(signals, BUSY_WAIT_MILLIS);   // only an INT matters now
+            if (graceful && queued.contains(Sig.INT)) {
+                log.info("Quick shutdown requested");
+                graceful = false;
+                killWorkers(Signals.INT);
+                deadline = Math.min(deadline, processes.nanoTime() + TimeUnit.SECONDS.toNanos(QUICK_STOP_SECONDS));
             }
             reapWorkers();
         }
         if (!workers.isEmpty()) {
-            log.warn("Killing {} worker(s) still running after {} s: {}", workers.size(), settings.get(GRACEFUL_TIMEOUT),
-                    workers.keySet());
+            log.warn("Killing {} worker(s) still running after {} s: {}", workers.pids().size(),
+                    settings.get(GRACEFUL_TIMEOUT), workers.pids());
             killWorkers(Signals.KILL);
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!workers.isEmpty() && System.nanoTime() - until < 0) {
+            long until = processes.nanoTime() + TimeUnit.SECONDS.toNanos(KILL_REAP_SECONDS);
+            while (!workers.isEmpty() && processes.nanoTime() - until < 0) {
                 reapWorkers();
-                sleep(20);
+                processes.awaitSignals(signals, KILL_REAP_POLL_MILLIS);
             }
         }
     }
 
     private int halt(String reason, int status, boolean graceful) {
-        if (reexecPid != 0) {
-            notifier.notify("MAINPID=" + reexecPid, "STATUS=Handing over to the new master (pid " + reexecPid + ")");
+        if (upgrade.newMaster() != 0) {
+            notifier.notify("MAINPID=" + upgrade.newMaster(), "STATUS=Handing over to the new master (pid "
+                    + upgrade.newMaster() + ")");
         } else {
             notifier.notify("STOPPING=1", "STATUS=Stopping");
         }
         stop(graceful);
         log.info("Shutting down: Master");
         if (reason != null) {
-            if (status != 0) {
+            if (status != MasterExitCodes.OK) {
                 log.error("Reason: {}", reason);
             } else {
                 log.info("Reason: {}", reason);
@@ -758,132 +564,31 @@ final class Arbiter implements ControlTarget {
     }
 
     private void cleanUp() {
-        boolean unlink = reexecPid == 0 && upgradeFrom == 0;
-        listeners.forEach(l -> l.close(unlink));
+        if (listeners != null) {
+            listeners.close(!upgrade.partnerExists());
+        }
         if (pidfile != null) {
             pidfile.unlink();
         }
-        if (scoreboardPath != null) {
-            try {
-                scoreboard.close();
-                Files.deleteIfExists(scoreboardPath);
-            } catch (IOException ignored) {
-                // a stale scoreboard in /dev/shm is harmless
-            }
+        if (workers != null) {
+            workers.close();
         }
         if (control != null) {
             control.close();   // last: a waiting 'qilin ctl stop' returns once all of the above is done
         }
     }
 
-    /** A signal ignored when the JVM started cannot be handled: say so, and how to avoid it. */
-    private void warnIgnoredSignals() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("SigIgn:")) {
-                    long mask = Long.parseUnsignedLong(line.substring(7).trim(), 16);
-                    for (Sig s : Sig.values()) {
-                        int n = Signals.number(s.name());
-                        if (n > 0 && (mask & (1L << (n - 1))) != 0) {
-                            log.warn("SIG{} was ignored when qilin started (nohup, or a background job of a script), "
-                                    + "so the master cannot handle it; start qilin with bin/qilin, or through "
-                                    + "'env --default-signal'", s.name());
-                        }
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            log.debug("cannot read /proc/self/status: {}", e.toString());
-        }
-    }
-
-    // qilin ctl: the control socket queues these and the loop runs them (WAKEUP), so they may touch the workers
-
-    @Override
-    public MasterStatus refreshStatus() {
-        return publishStatus();
-    }
-
-    @Override
-    public int startReload() {
-        String failure = reload();
-        if (failure != null) {
-            throw new ControlException(failure);
-        }
-        return generation;
-    }
-
-    @Override
-    public int scale(Scale scale) {
-        int n = scale.applyTo(numWorkers);
-        if (n != numWorkers) {
-            setNumWorkers(n);
-        }
-        return n;
-    }
-
-    @Override
-    public void retireWorker(long workerPid) {
-        retire(worker(workerPid));
-    }
-
-    @Override
-    public Map<Long, Path> requestThreadDumps(long workerPid) {
-        Map<Long, Path> files = new LinkedHashMap<>();
-        for (WorkerProcess w : workerPid == 0 ? workers.values() : List.of(worker(workerPid))) {
-            if (handlesSignals(w)) {
-                files.put(w.pid, ThreadDumps.fileFor(scoreboardPath, w.pid));
-                Processes.kill(w.pid, Signals.PWR);
+    /** USR1, or {@code qilin ctl reopen}: reopen the log files, and have each worker reopen its own. */
+    void reopenLogs() {
+        LogFiles.reopen();
+        for (WorkerProcess w : workers.all()) {
+            if (workers.handlesSignals(w)) {
+                processes.kill(w.pid, Signals.USR1);
             }
         }
-        if (files.isEmpty()) {
-            throw new ControlException(workerPid == 0 ? "no worker is up yet" : "worker " + workerPid + " is still booting");
-        }
-        return files;
     }
 
-    @Override
-    public void requestStop(boolean graceful) {
-        signals.offer(graceful ? Sig.TERM : Sig.INT);
-    }
-
-    private WorkerProcess worker(long workerPid) {
-        WorkerProcess w = workers.get(workerPid);
-        if (w == null) {
-            throw new ControlException("no worker has pid " + workerPid + "; the workers are " + workers.keySet());
-        }
-        return w;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Leaves the loop: stop the workers, then exit with {@code status}. */
-    private static final class Halt extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final String reason;
-        final int status;
-        final boolean graceful;
-
-        Halt(String reason, int status, boolean graceful) {
-            super(reason, null, false, false);
-            this.reason = reason;
-            this.status = status;
-            this.graceful = graceful;
-        }
-    }
-
-    /** The master cannot start: one line for the user, exit 1. */
-    static final class StartupError extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        StartupError(String message) {
-            super(message, null, false, false);
-        }
+    int numWorkers() {
+        return numWorkers;
     }
 }

@@ -104,7 +104,9 @@ public final class Main {
             err.println("qilin: error: " + e.getMessage());
             return 1;
         }
-        return new Arbiter(settings, () -> withKindChecked(loader.load(args)), List.of(args), version()).run();
+        long pid = ProcessHandle.current().pid();
+        return new Arbiter(settings, () -> withKindChecked(loader.load(args)), List.of(args), version(), System.getenv(),
+                new RealProcessTable(pid, Arbiter.scoreboardPath(settings, pid))).run();
     }
 
     /**

@@ -36,20 +36,25 @@ final class WorkerLauncher {
         this.aot = new AotCache(scoreboard == null ? Path.of(System.getProperty("java.io.tmpdir")) : scoreboard.getParent());
     }
 
-    long spawn(Settings s, List<BoundListener> shared, int generation, int slot, long maxRequests) throws IOException {
+    /**
+     * Starts a worker; its stdout and stderr go to {@code captureFd} until its own code points them
+     * back at the real ones (see {@link BootOutput}).
+     */
+    long spawn(Settings s, List<BoundListener> shared, int generation, int slot, long maxRequests, int captureFd)
+            throws IOException {
         if (!s.get(Settings.REUSE_PORT)) {
-            return spawnWith(s, shared, generation, slot, maxRequests);
+            return spawnWith(s, shared, generation, slot, maxRequests, captureFd);
         }
         List<BoundListener> own = Listeners.bindReusePort(s.bindAddresses(), s.get(Settings.BACKLOG));
         try {
-            return spawnWith(s, own, generation, slot, maxRequests);
+            return spawnWith(s, own, generation, slot, maxRequests, captureFd);
         } finally {
             own.forEach(l -> l.close(false)); // the worker holds them now
         }
     }
 
-    private long spawnWith(Settings s, List<BoundListener> listeners, int generation, int slot, long maxRequests)
-            throws IOException {
+    private long spawnWith(Settings s, List<BoundListener> listeners, int generation, int slot, long maxRequests,
+            int captureFd) throws IOException {
         List<ListenerSpec> specs = new ArrayList<>();
         List<Integer> fds = new ArrayList<>();
         for (int i = 0; i < listeners.size(); i++) {
@@ -84,6 +89,8 @@ final class WorkerLauncher {
                 .set("SCOREBOARD", scoreboard)
                 .set("SLOT", slot)
                 .set("PARENT_FD", 3 + listeners.size())
+                .set("STDOUT_FD", 3 + listeners.size() + 1)   // Spawner.spawnCaptured puts them after the others
+                .set("STDERR_FD", 3 + listeners.size() + 2)
                 .listeners(specs)
                 .build();
         prepareFilesFor(s);
@@ -92,7 +99,8 @@ final class WorkerLauncher {
         List<String> argv = argv(s);
         argv.addAll(argv.indexOf(javaOf(s)) + 1, aotOptions);
         String output = s.get(Settings.CAPTURE_OUTPUT) ? logFile(s.get(Settings.ERROR_LOGFILE)) : null;
-        long pid = spawner.spawn(argv, env(config, s, listeners.size()), fds, s.get(Settings.CHDIR), output);
+        long pid = spawner.spawnCaptured(argv, env(config, s, listeners.size()), fds, s.get(Settings.CHDIR), output,
+                captureFd);
         aot.recordedBy(pid, aotOptions);
         return pid;
     }
@@ -185,7 +193,7 @@ final class WorkerLauncher {
 
     /**
      * What every worker JVM gets unless {@code --worker-jvm-opts} says otherwise. A worker that runs out
-     * of memory exits (code 3) and is replaced, instead of serving on with a broken heap. With more
+     * of memory exits (HotSpot's code 3, {@link io.qilin.worker.ExitCodes#OUT_OF_MEMORY}) and is replaced, instead of serving on with a broken heap. With more
      * than one worker, each JVM sizes its GC, JIT and I/O threads for its share of the CPUs (the
      * container's, or the host's) instead of for all of them, N times over; with a share of one CPU
      * the JVM picks the serial collector, as it would in a one-CPU container. From four workers on,

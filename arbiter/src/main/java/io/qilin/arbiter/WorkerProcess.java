@@ -3,13 +3,18 @@ package io.qilin.arbiter;
 import io.qilin.arbiter.control.History;
 import io.qilin.arbiter.control.MasterStatus;
 import io.qilin.arbiter.spawn.Processes;
+import io.qilin.arbiter.spawn.Signals;
 import io.qilin.worker.ExitCodes;
 import io.qilin.worker.internal.Scoreboard;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The master's record of one worker process. Touched only by the loop thread. */
 final class WorkerProcess {
+    private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
+
     final long pid;
     /** Spawn order: higher is newer; the oldest is retired first. */
     final int age;
@@ -35,10 +40,40 @@ final class WorkerProcess {
         this.lastBeatAt = now;
     }
 
-    /** It exited before it was ready because it could not boot: too slow, or exit 3 or 4. */
+    /**
+     * It died before it was ready, and not because the master asked: the JVM refused to start, it
+     * exited before Qilin's code ran, its boot failed, or it was too slow.
+     */
     boolean failedToBoot(Processes.Exit exit) {
-        return !ready && (bootTimedOut || (!exit.signalled()
-                && (exit.code() == ExitCodes.WORKER_BOOT_ERROR || exit.code() == ExitCodes.APP_LOAD_ERROR)));
+        return !ready && (!retiring || bootTimedOut);
+    }
+
+    /**
+     * It said why it cannot boot (exit 4 or 5), ran out of memory while booting, or timed out: trying
+     * again the same way would not help.
+     */
+    boolean bootFailureIsFinal(Processes.Exit exit) {
+        return bootTimedOut || (!exit.signalled() && (exit.code() == ExitCodes.WORKER_BOOT_ERROR
+                || exit.code() == ExitCodes.APP_LOAD_ERROR || exit.code() == ExitCodes.OUT_OF_MEMORY));
+    }
+
+    /**
+     * Why it failed to boot, as one sentence for the log and {@code reload --wait}; {@code output} is
+     * what the JVM printed before Qilin's code ran ({@link BootOutput#summary()}).
+     */
+    String bootFailure(Processes.Exit exit, String output) {
+        if (bootTimedOut) {
+            return "Worker failed to boot in time.";
+        }
+        if (!exit.signalled() && exit.code() == ExitCodes.APP_LOAD_ERROR) {
+            return "App failed to load.";
+        }
+        return "Worker failed to boot" + (output.isEmpty() ? "" : ": " + output) + " (" + exit + ").";
+    }
+
+    /** A ready worker that ended on its own, other than by a normal exit (max-requests, say). */
+    boolean crashed(Processes.Exit exit) {
+        return ready && !retiring && (exit.signalled() || exit.code() != ExitCodes.OK);
     }
 
     /** Why it is gone, one of {@link History#EXIT_REASONS}. */
@@ -68,6 +103,30 @@ final class WorkerProcess {
                 slot.requests(), slot.inFlight(), busy ? slot.requestLine() : null,
                 busy ? Math.max(0, nowMillis - started) : 0, TimeUnit.NANOSECONDS.toMillis(nowNanos - lastBeatAt),
                 slot.heapUsed(), slot.heapMax());
+    }
+
+    /**
+     * Says in the log how it ended (Gunicorn's words; "Perhaps out of memory?" for KILL). A boot
+     * failure has a line of its own; a worker stopped while booting is no news.
+     */
+    void logExit(Processes.Exit exit) {
+        if (!ready) {
+            log.debug("Worker (pid:{}) exited while booting: {}", pid, exit);
+        } else if (exit.signalled()) {
+            if (exit.signal() == Signals.KILL) {
+                log.error("Worker (pid:{}) was sent SIGKILL! Perhaps out of memory?", pid);
+            } else if (exit.signal() == Signals.TERM) {
+                log.info("Worker (pid:{}) was sent SIGTERM!", pid);
+            } else {
+                log.warn("Worker (pid:{}) was sent {}!", pid, Signals.name(exit.signal()));
+            }
+        } else if (exit.code() == ExitCodes.OUT_OF_MEMORY) {
+            log.error("Worker (pid:{}) exited with code {}: out of memory.", pid, exit.code());
+        } else if (exit.code() != ExitCodes.OK) {
+            log.error("Worker (pid:{}) exited with code {}.", pid, exit.code());
+        } else {
+            log.debug("Worker (pid:{}) exited normally", pid);
+        }
     }
 
     @Override

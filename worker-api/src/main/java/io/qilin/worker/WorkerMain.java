@@ -1,8 +1,12 @@
 package io.qilin.worker;
 
+import io.qilin.worker.internal.FileDescriptors;
 import io.qilin.worker.internal.LogFiles;
 import io.qilin.worker.internal.LogLevels;
 import io.qilin.worker.internal.WorkerKinds;
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +16,9 @@ import org.slf4j.LoggerFactory;
  * {@link ExitCodes}).
  */
 public final class WorkerMain {
+    /** As the JDK's own System.out and System.err. */
+    private static final int OUTPUT_BUFFER = 8192;
+
     private WorkerMain() {
     }
 
@@ -19,6 +26,7 @@ public final class WorkerMain {
         System.setProperty("qilin.pid", Long.toString(ProcessHandle.current().pid()));
         System.setProperty("qilin.role", "worker");
         WorkerConfig config = WorkerConfig.fromEnv(System.getenv());
+        useRealOutput(config);
         LogLevels.apply(config.get("LOG_LEVEL", "info"));
         LogFiles.logTo(config.get("ERROR_LOGFILE", "-"));
         LogFiles.accessLogTo(config.get("ACCESS_LOGFILE", ""));
@@ -39,9 +47,33 @@ public final class WorkerMain {
         } catch (Throwable e) {
             boolean booted = worker != null && worker.isBooted();
             log.error("Exception in worker process", e);
-            code = booted ? 255 : ExitCodes.WORKER_BOOT_ERROR;
+            code = booted ? ExitCodes.CRASHED : ExitCodes.WORKER_BOOT_ERROR;
         }
         log.info("Worker exiting (pid: {})", pid);
         System.exit(code);
+    }
+
+    /**
+     * The master reads this JVM's fds 1 and 2 until the worker is ready, to report what a JVM that
+     * dies before Qilin's code runs printed ("Unrecognized VM option ..."). From here on, Java's own
+     * output (the log on stderr, an access log on stdout) goes to the real stdout and stderr, which the
+     * master passed as {@code STDOUT_FD} and {@code STDERR_FD}.
+     */
+    private static void useRealOutput(WorkerConfig config) {
+        int out = config.getInt("STDOUT_FD", -1);
+        int err = config.getInt("STDERR_FD", -1);
+        if (out < 0 || err < 0) {
+            return;
+        }
+        try {
+            System.setOut(printStream(out));
+            System.setErr(printStream(err));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.err.println("qilin: cannot use the output the master passed: " + e);
+        }
+    }
+
+    private static PrintStream printStream(int fd) throws ReflectiveOperationException {
+        return new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptors.newFd(fd)), OUTPUT_BUFFER), true);
     }
 }

@@ -11,6 +11,11 @@ public final class Processes {
 
     /** How a child ended, decoded from waitpid's status. */
     public static final class Exit {
+        private static final int SIGNAL_MASK = 0x7f;
+        private static final int STOPPED = 0x7f;
+        private static final int CODE_SHIFT = 8;
+        private static final int CODE_MASK = 0xff;
+
         public final int pid;
         public final int status;
 
@@ -19,18 +24,28 @@ public final class Processes {
             this.status = status;
         }
 
+        /** A child that exited with {@code code}. */
+        public static Exit exited(long pid, int code) {
+            return new Exit((int) pid, (code & CODE_MASK) << CODE_SHIFT);
+        }
+
+        /** A child killed by {@code signal}. */
+        public static Exit killed(long pid, int signal) {
+            return new Exit((int) pid, signal & SIGNAL_MASK);
+        }
+
         public boolean signalled() {
-            return (status & 0x7f) != 0 && (status & 0x7f) != 0x7f;
+            return (status & SIGNAL_MASK) != 0 && (status & SIGNAL_MASK) != STOPPED;
         }
 
         /** The terminating signal, when {@link #signalled()}. */
         public int signal() {
-            return status & 0x7f;
+            return status & SIGNAL_MASK;
         }
 
         /** The exit code, when not {@link #signalled()}. */
         public int code() {
-            return (status >> 8) & 0xff;
+            return (status >> CODE_SHIFT) & CODE_MASK;
         }
 
         @Override
@@ -92,6 +107,17 @@ public final class Processes {
         }
         C.fcntl(fds[1], LibC.F_SETFD, LibC.FD_CLOEXEC);
         return fds;
+    }
+
+    /** A pipe, [read, write], both ends close-on-exec: a child gets an end only through its file actions. */
+    public static int[] pipe() {
+        int[] fds = parentWatchPipe();
+        C.fcntl(fds[0], LibC.F_SETFD, LibC.FD_CLOEXEC);
+        return fds;
+    }
+
+    public static void close(int fd) {
+        C.close(fd);
     }
 
     /** The address family of a socket fd: {@link LibC#AF_INET}, {@link LibC#AF_INET6} or {@link LibC#AF_UNIX}; -1 if not a socket. */

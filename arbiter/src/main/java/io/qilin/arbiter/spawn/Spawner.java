@@ -21,6 +21,7 @@ import jnr.ffi.byref.IntByReference;
  */
 public final class Spawner {
     private static final LibC C = LibC.INSTANCE;
+    private static final int NO_CAPTURE = -1;
     private final Runtime runtime = Runtime.getRuntime(C);
 
     /**
@@ -29,7 +30,7 @@ public final class Spawner {
      * @return the child's pid
      */
     public int spawn(List<String> argv, Map<String, String> env, List<Integer> childFds) throws IOException {
-        return spawn(argv, env, childFds, false, null, null);
+        return spawn(argv, env, childFds, false, null, null, NO_CAPTURE);
     }
 
     /**
@@ -38,7 +39,20 @@ public final class Spawner {
      */
     public int spawn(List<String> argv, Map<String, String> env, List<Integer> childFds, String cwd, String output)
             throws IOException {
-        return spawn(argv, env, childFds, false, cwd, output);
+        return spawn(argv, env, childFds, false, cwd, output, NO_CAPTURE);
+    }
+
+    /**
+     * As {@link #spawn(List, Map, List, String, String)}, with the child's stdout and stderr on
+     * {@code captureFd} (a pipe the master reads); what they would have been (the master's, or
+     * {@code output}) follows {@code childFds}, at fds {@code 3 + childFds.size()} and the next.
+     */
+    public int spawnCaptured(List<String> argv, Map<String, String> env, List<Integer> childFds, String cwd,
+            String output, int captureFd) throws IOException {
+        List<Integer> fds = new ArrayList<>(childFds);
+        fds.add(1);
+        fds.add(2);
+        return spawn(argv, env, fds, false, cwd, output, captureFd);
     }
 
     /**
@@ -47,11 +61,11 @@ public final class Spawner {
      * @return the child's pid
      */
     public int spawnDetached(List<String> argv, Map<String, String> env) throws IOException {
-        return spawn(argv, env, List.of(), true, null, null);
+        return spawn(argv, env, List.of(), true, null, null, NO_CAPTURE);
     }
 
     private int spawn(List<String> argv, Map<String, String> env, List<Integer> childFds, boolean detached, String cwd,
-            String output) throws IOException {
+            String output, int captureFd) throws IOException {
         int highest = markAllCloseOnExec();
         Pointer actions = Memory.allocateDirect(runtime, LibC.FILE_ACTIONS_SIZE);
         Pointer attr = Memory.allocateDirect(runtime, LibC.SPAWNATTR_SIZE);
@@ -76,6 +90,14 @@ public final class Spawner {
                 check(C.posix_spawn_file_actions_addopen(actions, 1, output, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND,
                         0644), "addopen");
                 check(C.posix_spawn_file_actions_adddup2(actions, 1, 2), "adddup2");
+                if (captureFd != NO_CAPTURE) {   // the real stdout and stderr, after childFds, are this file too
+                    check(C.posix_spawn_file_actions_adddup2(actions, 1, 3 + childFds.size() - 2), "adddup2");
+                    check(C.posix_spawn_file_actions_adddup2(actions, 1, 3 + childFds.size() - 1), "adddup2");
+                }
+            }
+            if (captureFd != NO_CAPTURE) {
+                check(C.posix_spawn_file_actions_adddup2(actions, captureFd, 1), "adddup2");
+                check(C.posix_spawn_file_actions_adddup2(actions, captureFd, 2), "adddup2");
             }
             if (detached) {
                 for (int fd = 0; fd <= 2; fd++) {

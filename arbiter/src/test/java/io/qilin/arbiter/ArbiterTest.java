@@ -1,0 +1,251 @@
+package io.qilin.arbiter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.qilin.arbiter.FakeProcessTable.Kill;
+import io.qilin.arbiter.FakeProcessTable.Script;
+import io.qilin.arbiter.FakeProcessTable.Spawn;
+import io.qilin.arbiter.control.History;
+import io.qilin.arbiter.control.MasterStatus;
+import io.qilin.arbiter.settings.Settings;
+import io.qilin.arbiter.settings.SettingsLoader;
+import io.qilin.arbiter.spawn.Signals;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real master loop driven through a {@link FakeProcessTable}: make-believe workers on a
+ * make-believe clock, so minutes of supervision run in milliseconds. What only real processes show
+ * (signals, sockets, JVM messages) is in it-tests.
+ */
+@Timeout(10)
+class ArbiterTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void readyWorkersThatKeepCrashingAreRestartedWithBackoffNotAStorm() {
+        FakeProcessTable processes = new FakeProcessTable(g -> Script.serving().exitingAfter(200, 70));
+        processes.signalAt(120_000, Sig.TERM);
+
+        assertThat(run(processes, "-w", "1")).isEqualTo(MasterExitCodes.OK);
+
+        List<Long> gaps = gaps(processes.spawns);
+        // each worker lives 200 ms: without backoff two minutes would take 600 spawns
+        assertThat(processes.spawns).hasSizeBetween(8, 14);
+        assertThat(gaps.get(0)).isLessThan(300);                       // the first crash: replaced at once
+        assertThat(gaps.subList(1, 6)).isSortedAccordingTo(Long::compare);
+        assertThat(gaps.get(5) - gaps.get(4)).isGreaterThanOrEqualTo(4000);   // doubling
+        assertThat(gaps.get(gaps.size() - 1)).isLessThanOrEqualTo(RestartPolicy.MAX_DELAY_MILLIS + 300);
+    }
+
+    @Test
+    void aWorkerThatCannotBootAtFirstStartStopsTheMasterWithTheBootErrorCode() {
+        FakeProcessTable processes = new FakeProcessTable(g -> Script.refusing(1, "Unrecognized VM option 'NoSuchOption'"));
+
+        assertThat(run(processes, "-w", "1")).isEqualTo(MasterExitCodes.WORKER_BOOT_ERROR);
+
+        assertThat(processes.spawns).hasSize(RestartPolicy.BOOT_ATTEMPTS);
+        assertThat(gaps(processes.spawns)).allMatch(g -> g >= RestartPolicy.FIRST_DELAY_MILLIS);
+        assertThat(processes.millis()).isLessThan(10_000);
+        assertThat(processes.alive()).isEmpty();
+    }
+
+    @Test
+    void anAppThatCannotLoadStopsTheMasterAtOnceWithExit4() {
+        FakeProcessTable processes = new FakeProcessTable(g -> Script.refusing(io.qilin.worker.ExitCodes.APP_LOAD_ERROR, ""));
+
+        assertThat(run(processes, "-w", "2")).isEqualTo(MasterExitCodes.APP_LOAD_ERROR);
+
+        assertThat(processes.spawns).hasSize(2);
+    }
+
+    @Test
+    void aGenerationThatCannotBootAtReloadIsAbandonedAndTheOldOneKeepsServing() {
+        FakeProcessTable processes = new FakeProcessTable(g -> g == 1 ? Script.serving()
+                : Script.refusing(1, "Invalid maximum heap size: -Xmx1q"));
+        AtomicReference<List<Long>> oldWorkers = new AtomicReference<>();
+        AtomicReference<MasterStatus> afterwards = new AtomicReference<>();
+        Arbiter[] master = new Arbiter[1];
+        processes.at(1000, () -> oldWorkers.set(processes.alive()));
+        processes.signalAt(1000, Sig.HUP);
+        processes.at(30_000, () -> afterwards.set(master[0].publishStatus()));
+        processes.signalAt(30_000, Sig.TERM);
+
+        master[0] = arbiter(processes, "-w", "2");
+        assertThat(master[0].run()).isEqualTo(MasterExitCodes.OK);
+
+        List<Spawn> newGeneration = processes.spawns.stream().filter(s -> s.generation() == 2).toList();
+        assertThat(newGeneration).hasSizeBetween(RestartPolicy.BOOT_ATTEMPTS, RestartPolicy.BOOT_ATTEMPTS + 1);
+        assertThat(newGeneration.get(newGeneration.size() - 1).atMillis()).isLessThan(5000);
+        History.Reload reload = afterwards.get().history().reloadOf(2);
+        assertThat(reload.outcome()).isEqualTo("failed");
+        assertThat(reload.message()).isEqualTo("Reload failed: generation 2 could not boot (Worker failed to boot: "
+                + "Invalid maximum heap size: -Xmx1q (exit code 1).); generation 1 keeps serving");
+        assertThat(afterwards.get().generation()).isEqualTo(1);
+        assertThat(afterwards.get().workers()).extracting(MasterStatus.Worker::pid)
+                .containsExactlyElementsOf(oldWorkers.get());
+        // the old workers were told to stop only by the final TERM
+        for (long pid : oldWorkers.get()) {
+            assertThat(processes.killsOf(pid)).extracting(Kill::atMillis).containsExactly(30_000L);
+        }
+    }
+
+    @Test
+    void ttouRetiresTheOldestWorkersFirst() {
+        FakeProcessTable processes = new FakeProcessTable(g -> Script.serving());
+        processes.signalAt(1000, Sig.TTIN);
+        processes.signalAt(2000, Sig.TTIN);
+        processes.signalAt(3000, Sig.TTOU);
+        processes.signalAt(3000, Sig.TTOU);
+        processes.signalAt(3000, Sig.TTOU);
+        AtomicReference<List<Long>> left = new AtomicReference<>();
+        processes.at(4000, () -> left.set(processes.alive()));
+        processes.signalAt(4000, Sig.TERM);
+
+        assertThat(run(processes, "-w", "2")).isEqualTo(MasterExitCodes.OK);
+
+        List<Long> byAge = processes.spawns.stream().map(Spawn::pid).toList();
+        assertThat(byAge).hasSize(4);
+        List<Long> retired = processes.kills.stream().filter(k -> k.signal() == Signals.TERM && k.atMillis() < 4000)
+                .map(Kill::pid).toList();
+        assertThat(retired).containsExactlyElementsOf(byAge.subList(0, 3));
+        assertThat(left.get()).containsExactly(byAge.get(3));
+    }
+
+    @Test
+    void aWorkerWhoseHeartbeatStopsGetsAbrtThenKillAndIsReplaced() {
+        FakeProcessTable processes = new FakeProcessTable(g -> Script.serving().hangingAfter(1000));
+        processes.signalAt(20_000, Sig.TERM);
+
+        assertThat(run(processes, "-w", "1", "--timeout", "2")).isEqualTo(MasterExitCodes.OK);
+
+        long hung = processes.spawns.get(0).pid();
+        List<Kill> kills = processes.killsOf(hung);
+        assertThat(kills).extracting(Kill::signal).startsWith(Signals.ABRT, Signals.KILL);
+        assertThat(kills.get(0).atMillis()).isBetween(3000L, 4500L);           // 1 s up, then 2 s silent
+        assertThat(kills.get(1).atMillis() - kills.get(0).atMillis())
+                .isBetween(Arbiter.ABORT_GRACE_SECONDS * 1000L, Arbiter.ABORT_GRACE_SECONDS * 1000L + 1500);
+        assertThat(processes.spawns.get(1).atMillis()).isGreaterThan(kills.get(1).atMillis());
+    }
+
+    @Test
+    void aHupRacingATermStartsNoNewGeneration() {
+        for (List<Sig> batch : List.of(List.of(Sig.HUP, Sig.TERM), List.of(Sig.TERM, Sig.HUP))) {
+            FakeProcessTable processes = new FakeProcessTable(g -> Script.serving());
+            batch.forEach(sig -> processes.signalAt(1000, sig));
+
+            assertThat(run(processes, "-w", "2")).as(batch.toString()).isEqualTo(MasterExitCodes.OK);
+
+            assertThat(processes.spawns).as(batch.toString()).allMatch(s -> s.generation() == 1).hasSize(2);
+            assertThat(processes.kills).as(batch.toString()).extracting(Kill::signal)
+                    .containsExactly(Signals.TERM, Signals.TERM);
+            assertThat(processes.alive()).isEmpty();
+        }
+    }
+
+    @Test
+    void aTermJustAfterAHupStopsTheBootingGenerationTooAndNothingIsLeft() {
+        FakeProcessTable processes = new FakeProcessTable(g -> Script.serving());
+        processes.signalAt(1000, Sig.HUP);
+        processes.signalAt(1001, Sig.TERM);
+
+        assertThat(run(processes, "-w", "2")).isEqualTo(MasterExitCodes.OK);
+
+        assertThat(processes.spawns).extracting(Spawn::generation).containsExactly(1, 1, 2, 2);
+        assertThat(processes.kills).extracting(Kill::pid)
+                .containsExactlyInAnyOrderElementsOf(processes.spawns.stream().map(Spawn::pid).toList());
+        assertThat(processes.alive()).isEmpty();
+    }
+
+    @Test
+    void usr2StartsOneNewMasterWithTheListenersAndTheOldOneLeavesTheSocketFileOnTerm() throws Exception {
+        Path socket = dir.resolve("app.sock");
+        FakeProcessTable processes = new FakeProcessTable(g -> Script.serving());
+        processes.signalAt(1000, Sig.USR2);
+        processes.signalAt(1500, Sig.USR2);   // ignored: the new master runs
+        processes.signalAt(3000, Sig.TERM);
+
+        assertThat(run(processes, "-w", "2", "-b", "unix:" + socket)).isEqualTo(MasterExitCodes.OK);
+
+        assertThat(processes.masterEnvs).hasSize(1);
+        assertThat(processes.masterEnvs.get(0)).containsEntry(Upgrade.FROM, Long.toString(ProcessHandle.current().pid()))
+                .containsEntry(Upgrade.FDS, "1");
+        assertThat(processes.masterFds.get(0)).hasSize(1);
+        assertThat(processes.kills).extracting(Kill::signal).containsExactly(Signals.TERM, Signals.TERM);
+        assertThat(socket).exists();   // the new master serves it now
+
+        Path alone = dir.resolve("alone.sock");
+        assertThat(run(new FakeProcessTable(g -> Script.serving()).stoppedAt(1000), "-b", "unix:" + alone))
+                .isEqualTo(MasterExitCodes.OK);
+        assertThat(alone).doesNotExist();
+    }
+
+    @Test
+    void aMasterStartedByUsr2IsPromotedWhenTheOldOneExits() throws Exception {
+        long oldMaster = 4242;
+        Path pidfile = dir.resolve("app.pid");
+        FakeProcessTable processes = new FakeProcessTable(g -> Script.serving());
+        processes.parentPid(oldMaster);
+        AtomicReference<Boolean> dotTwoBefore = new AtomicReference<>();
+        processes.at(1000, () -> dotTwoBefore.set(Files.exists(Path.of(pidfile + ".2")) && !Files.exists(pidfile)));
+        processes.at(2000, () -> processes.parentPid(1));
+        AtomicReference<String> promoted = new AtomicReference<>();
+        processes.at(3000, () -> promoted.set(read(pidfile)));
+        processes.signalAt(3000, Sig.TERM);
+        Map<String, String> env = Map.of(Upgrade.FROM, Long.toString(oldMaster), Upgrade.FDS, "0");
+
+        assertThat(arbiter(processes, env, "-p", pidfile.toString()).run()).isEqualTo(MasterExitCodes.OK);
+
+        assertThat(dotTwoBefore.get()).isTrue();
+        assertThat(promoted.get()).isEqualTo(Long.toString(ProcessHandle.current().pid()));
+        assertThat(processes.spawns).hasSize(1);
+    }
+
+    private int run(FakeProcessTable processes, String... args) {
+        return arbiter(processes, args).run();
+    }
+
+    private Arbiter arbiter(FakeProcessTable processes, String... args) {
+        return arbiter(processes, Map.of(), args);
+    }
+
+    private Arbiter arbiter(FakeProcessTable processes, Map<String, String> env, String... args) {
+        List<String> all = new ArrayList<>(List.of("--worker-tmp-dir", dir.toString(),
+                "--control-socket", dir.resolve("ctl-" + System.nanoTime()).toString(), "--graceful-timeout", "5"));
+        if (!Arrays.asList(args).contains("-b")) {
+            all.addAll(List.of("-b", "127.0.0.1:0"));
+        }
+        all.addAll(Arrays.asList(args));
+        all.add("io.qilin.examples.Hello");
+        String[] argv = all.toArray(new String[0]);
+        SettingsLoader loader = new SettingsLoader(Map.of(), dir);
+        Settings settings = loader.load(argv);
+        return new Arbiter(settings, () -> loader.load(argv), List.of(argv), "test", env, processes);
+    }
+
+    /** Milliseconds between consecutive spawns. */
+    private static List<Long> gaps(List<Spawn> spawns) {
+        List<Long> out = new ArrayList<>();
+        for (int i = 1; i < spawns.size(); i++) {
+            out.add(spawns.get(i).atMillis() - spawns.get(i - 1).atMillis());
+        }
+        return out;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (java.io.IOException e) {
+            return "missing: " + e;
+        }
+    }
+}
