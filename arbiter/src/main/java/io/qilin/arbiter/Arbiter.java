@@ -328,7 +328,7 @@ final class Arbiter {
             hooks.childExit(hookView, MasterHooks.worker(w.pid, w.generation));
             if (stopping) {
                 w.logExit(exit);
-            } else if (w.failedToBoot(exit)) {
+            } else if (w.failedToBoot()) {
                 workerFailedToBoot(w.generation, w.bootFailure(exit, output), w.bootFailureIsFinal(exit),
                         !exit.signalled() && exit.code() == ExitCodes.APP_LOAD_ERROR);
             } else {

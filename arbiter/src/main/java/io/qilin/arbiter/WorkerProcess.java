@@ -44,7 +44,7 @@ final class WorkerProcess {
      * It died before it was ready, and not because the master asked: the JVM refused to start, it
      * exited before Qilin's code ran, its boot failed, or it was too slow.
      */
-    boolean failedToBoot(Processes.Exit exit) {
+    boolean failedToBoot() {
         return !ready && (!retiring || bootTimedOut);
     }
 
@@ -81,7 +81,7 @@ final class WorkerProcess {
         if (aborted) {
             return "timeout";
         }
-        if (failedToBoot(exit)) {
+        if (failedToBoot()) {
             return "boot_failure";
         }
         if (retiring) {

@@ -10,6 +10,7 @@ import io.qilin.arbiter.control.MasterStatus;
 import io.qilin.arbiter.settings.Settings;
 import io.qilin.arbiter.settings.SettingsLoader;
 import io.qilin.arbiter.spawn.Signals;
+import io.qilin.worker.internal.LogLevels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ArbiterTest {
     @TempDir
     Path dir;
+
+    /** Minutes of a master's life in a second: its log at info or debug would be most of the time. */
+    @BeforeAll
+    static void quietLog() {
+        LogLevels.apply("error");
+    }
 
     @Test
     void readyWorkersThatKeepCrashingAreRestartedWithBackoffNotAStorm() {
