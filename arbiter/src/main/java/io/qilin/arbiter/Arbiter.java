@@ -231,7 +231,12 @@ final class Arbiter implements ControlTarget {
         }
         for (Sig s : Sig.values()) {
             if (s.isSignal()) {
-                Signal.handle(new Signal(s.name()), x -> signals.offer(s));
+                Signal.handle(new Signal(s.name()), x -> {
+                    if (s == Sig.TERM || s == Sig.INT) {
+                        statusBoard.markStopping();   // /readyz fails now, before the loop sees the signal
+                    }
+                    signals.offer(s);
+                });
             }
         }
         try {
@@ -705,6 +710,7 @@ final class Arbiter implements ControlTarget {
      */
     private void stop(boolean graceful) {
         stopping = true;
+        statusBoard.markStopping();
         boolean unlink = reexecPid == 0 && upgradeFrom == 0;   // an upgrade partner still serves these sockets
         listeners.forEach(l -> l.close(unlink));
         listeners = List.of();
@@ -724,6 +730,7 @@ final class Arbiter implements ControlTarget {
                 break;
             }
             reapWorkers();
+            publishStatus();   // the loop still turns: /livez, ctl status
         }
         if (!workers.isEmpty()) {
             log.warn("Killing {} worker(s) still running after {} s: {}", workers.size(), settings.get(GRACEFUL_TIMEOUT),
@@ -844,6 +851,7 @@ final class Arbiter implements ControlTarget {
 
     @Override
     public void requestStop(boolean graceful) {
+        statusBoard.markStopping();
         signals.offer(graceful ? Sig.TERM : Sig.INT);
     }
 
