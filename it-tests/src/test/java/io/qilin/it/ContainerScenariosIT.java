@@ -43,7 +43,8 @@ import org.testcontainers.utility.MountableFile;
  * unpacked distribution of this build, with the master as the container's PID 1 (no {@code --init})
  * and every signal sent through the Docker API, as {@code docker kill -s} and {@code docker stop} send
  * them. For each worker kind, one container runs the steps of {@link #aContainersLife} in order, and a
- * second one the quick stop; one more checks the exit code of an app that fails to load.
+ * second one, under a memory limit, checks the worker heaps and takes the quick stop; one more checks
+ * the exit code of an app that fails to load.
  * <p>
  * With no Docker engine the suite skips itself, with one reason, in about a second; with
  * {@code CI=true} it fails instead ({@code .ci/run} starts an engine with {@code .ci/docker-engine.sh}).
@@ -53,9 +54,13 @@ class ContainerScenariosIT {
     private static final Path DOCKER = Qilin.HOME.resolve("../../src/docker").normalize();
     /** Set through $PORT: the image's default is 8000, so the master honouring PORT is checked too. */
     private static final int PORT = 8080;
-    private static final int WORKERS = 4;
-    /** The container's memory limit: from 4 workers on, each worker's heap is capped at 75 % / workers of it. */
+    /** Workers of the container that goes through a life: each reload or upgrade boots as many JVMs again. */
+    private static final int WORKERS = 2;
+    /** Workers of the quick-stop container, which checks the heaps: from 4 on, each is capped at 75 % / N of the limit. */
+    private static final int HEAP_WORKERS = 4;
+    /** The quick-stop container's memory limit. */
     private static final long MEMORY = 2048L << 20;
+    private static final int LOAD_THREADS = 4;
     private static final int GRACEFUL_TIMEOUT = 20;
     private static final Duration START = Duration.ofMinutes(3);
     private static final Duration EXIT = Duration.ofSeconds(60);
@@ -107,9 +112,9 @@ class ContainerScenariosIT {
     }
 
     /**
-     * One container of {@code kind} with {@value #WORKERS} workers and a memory limit, through
-     * everything but the quick stop, in order: the start on $PORT, the heaps, a reload under load,
-     * a worker killed with -9, orphans, a USR2 upgrade, and {@code docker stop}. A step that fails
+     * One container of {@code kind} with {@value #WORKERS} workers through everything but the quick
+     * stop, in order: the start on $PORT, a reload under load, a worker killed with -9, orphans, a
+     * USR2 upgrade, and {@code docker stop}. A step that fails
      * leaves the later ones to fail too; the first failure is the one to read.
      */
     @TestFactory
@@ -118,7 +123,6 @@ class ContainerScenariosIT {
             GenericContainer<?>[] box = new GenericContainer<?>[1];
             return DynamicContainer.dynamicContainer(kind, Stream.of(
                     dynamicTest("starts as PID 1 on $PORT with $WEB_CONCURRENCY workers", () -> box[0] = startsOnPort(kind)),
-                    dynamicTest("the memory limit divides into the worker heaps", () -> heapsShareTheMemoryLimit(box[0])),
                     dynamicTest("HUP under load loses nothing", () -> hupUnderLoadLosesNothing(box[0])),
                     dynamicTest("a worker killed with -9 inside is replaced", () -> kill9IsReplaced(box[0])),
                     dynamicTest("PID 1 reaps orphans", () -> pid1ReapsOrphans(box[0])),
@@ -130,8 +134,7 @@ class ContainerScenariosIT {
     private static GenericContainer<?> startsOnPort(String kind) {
         GenericContainer<?> c = container(kind, WORKERS, "--graceful-timeout", Integer.toString(GRACEFUL_TIMEOUT),
                 "io.qilin.examples.TestApp")
-                .withEnv("PORT", Integer.toString(PORT)).withExposedPorts(PORT)
-                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withMemory(MEMORY).withMemorySwap(MEMORY));
+                .withEnv("PORT", Integer.toString(PORT)).withExposedPorts(PORT);
         start(c);
         assertThat(c.getLogs()).contains("[1] [INFO] Listening at: http://0.0.0.0:" + PORT + " (1)")
                 .contains("[1] [INFO] Using worker: " + kind);
@@ -142,12 +145,12 @@ class ContainerScenariosIT {
 
     /** From 4 workers on, Qilin caps each worker's heap at 75 % / workers of the memory the JVM sees: the container's limit. */
     private static void heapsShareTheMemoryLimit(GenericContainer<?> c) throws Exception {
-        String share = String.format(Locale.ROOT, "%.1f", 75.0 / WORKERS);
+        String share = String.format(Locale.ROOT, "%.1f", 75.0 / HEAP_WORKERS);
         int cpus = Integer.parseInt(exec(c, "nproc").trim());
         for (long worker : workers(c)) {
             List<String> flags = List.of(exec(c, "tr '\\0' '\\n' </proc/" + worker + "/cmdline").split("\n"));
             assertThat(flags).as("worker %d's JVM flags", worker).contains("-XX:MaxRAMPercentage=" + share,
-                    "-XX:ActiveProcessorCount=" + Math.max(1, cpus / WORKERS), "-XX:+ExitOnOutOfMemoryError");
+                    "-XX:ActiveProcessorCount=" + Math.max(1, cpus / HEAP_WORKERS), "-XX:+ExitOnOutOfMemoryError");
         }
         // the heap each worker's JVM reports (sampled once a second), through qilin ctl status in the container
         long cap = (long) (MEMORY * Double.parseDouble(share) / 100);
@@ -158,10 +161,10 @@ class ContainerScenariosIT {
             while (m.find()) {
                 heaps.add(Long.parseLong(m.group(1)));
             }
-            return heaps.size() == WORKERS && heaps.stream().allMatch(h -> h > 0);
+            return heaps.size() == HEAP_WORKERS && heaps.stream().allMatch(h -> h > 0);
         });
         System.out.printf("ContainerScenariosIT: memory limit %d MiB, %d workers, -XX:MaxRAMPercentage=%s, heap_max %s MiB%n",
-                MEMORY >> 20, WORKERS, share, heaps.stream().map(h -> Long.toString(h >> 20)).collect(Collectors.joining(", ")));
+                MEMORY >> 20, HEAP_WORKERS, share, heaps.stream().map(h -> Long.toString(h >> 20)).collect(Collectors.joining(", ")));
         for (long heap : heaps) {
             // the JVM reports a little less than the cap (one survivor space is not counted)
             assertThat(heap).as("a worker's heap_max, of the cap %d", cap).isBetween(cap * 3 / 4, cap);
@@ -170,7 +173,7 @@ class ContainerScenariosIT {
     }
 
     private static void hupUnderLoadLosesNothing(GenericContainer<?> c) throws Exception {
-        try (LoadClient load = LoadClient.start(port(c), 8, "/pid", r -> r.status == 200)) {
+        try (LoadClient load = LoadClient.start(port(c), LOAD_THREADS, "/pid", r -> r.status == 200)) {
             load.awaitMoreSuccesses(300);
             int generation = 1 + (int) count(c, MASTER + "\\[INFO\\] Reload complete");
             signal(c, "HUP");
@@ -207,7 +210,7 @@ class ContainerScenariosIT {
     }
 
     private static void usr2ThenBackOut(GenericContainer<?> c) throws Exception {
-        try (LoadClient load = LoadClient.start(port(c), 8, "/pid", r -> r.status == 200)) {
+        try (LoadClient load = LoadClient.start(port(c), LOAD_THREADS, "/pid", r -> r.status == 200)) {
             load.awaitMoreSuccesses(300);
             signal(c, "USR2");
             long newMaster = Long.parseLong(awaitLog(c, "Upgrading: started a new master \\(pid:(\\d+)\\)").group(1));
@@ -228,7 +231,7 @@ class ContainerScenariosIT {
     /** docker stop: TERM (the image's STOPSIGNAL), then KILL after its timeout, which is longer than --graceful-timeout. */
     private static void dockerStopExits0(GenericContainer<?> c) throws Exception {
         int port = port(c);
-        try (LoadClient load = LoadClient.start(port, 8, "/pid", r -> r.status == 200)) {
+        try (LoadClient load = LoadClient.start(port, LOAD_THREADS, "/pid", r -> r.status == 200)) {
             load.awaitMoreSuccesses(300);
             load.stop();
             assertThat(load.failed()).as(load.toString()).isZero();
@@ -255,12 +258,15 @@ class ContainerScenariosIT {
                 .doesNotContain("still running after");
     }
 
+    /** {@value #HEAP_WORKERS} workers under a memory limit: their JVM flags and heaps; then docker kill -s INT. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.qilin.it.Qilin#kinds")
-    void dockerKillIntStopsAtOnceAndExits0(String kind) throws Exception {   // S9
-        GenericContainer<?> c = container(kind, 1, "--graceful-timeout", "120", "io.qilin.examples.TestApp")
-                .withExposedPorts(8000);
+    void theMemoryLimitDividesIntoTheWorkerHeapsAndIntStopsAtOnce(String kind) throws Exception {   // S9
+        GenericContainer<?> c = container(kind, HEAP_WORKERS, "--graceful-timeout", "120", "io.qilin.examples.TestApp")
+                .withExposedPorts(8000)
+                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withMemory(MEMORY).withMemorySwap(MEMORY));
         start(c);
+        heapsShareTheMemoryLimit(c);
         int port = c.getMappedPort(8000);
         CompletableFuture.runAsync(() -> {
             try {
