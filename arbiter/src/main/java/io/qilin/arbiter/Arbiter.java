@@ -150,7 +150,7 @@ final class Arbiter {
             case USR2 -> this::reexec;
             case WINCH -> this::handleWinch;
             case CHLD -> () -> { }; // the loop reaps after every batch of signals
-            case WAKEUP -> () -> control.runPending(new MasterControl(this, workers, generations, processes, signals));
+            case WAKEUP -> () -> control.runPending(new MasterControl(this, workers, generations, processes));
         };
         handler.run();
     }
@@ -172,7 +172,7 @@ final class Arbiter {
         } catch (RuntimeException | LinkageError e) {
             throw new StartupError(e instanceof IllegalArgumentException ? e.getMessage() : "the on_starting hook failed: " + e);
         }
-        processes.trapSignals(signals);
+        processes.trapSignals(this::signalArrived);
         try {
             if (settings.pidfile() != null) {
                 pidfile = Pidfile.create(upgrade.upgrading() ? Path.of(settings.pidfile() + ".2") : settings.pidfile(), pid);
@@ -512,6 +512,7 @@ final class Arbiter {
      */
     private void stop(boolean graceful) {
         stopping = true;
+        statusBoard.markStopping();
         if (listeners != null) {
             listeners.close(!upgrade.partnerExists());   // an upgrade partner still serves these sockets
         }
@@ -529,6 +530,7 @@ final class Arbiter {
                 deadline = Math.min(deadline, processes.nanoTime() + TimeUnit.SECONDS.toNanos(QUICK_STOP_SECONDS));
             }
             reapWorkers();
+            publishStatus();   // the loop still turns: /livez, ctl status
         }
         if (!workers.isEmpty()) {
             log.warn("Killing {} worker(s) still running after {} s: {}", workers.pids().size(),
@@ -586,6 +588,17 @@ final class Arbiter {
                 processes.kill(w.pid, Signals.USR1);
             }
         }
+    }
+
+    /**
+     * Runs on the thread that delivered the signal, or the control socket's: queues it for the loop.
+     * TERM and INT also mark the master as stopping at once, so /readyz fails before the loop sees them.
+     */
+    void signalArrived(Sig sig) {
+        if (sig == Sig.TERM || sig == Sig.INT) {
+            statusBoard.markStopping();
+        }
+        signals.offer(sig);
     }
 
     int numWorkers() {

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 
 /**
  * What {@code qilin ctl} asks of the master. The control socket queues these and the loop runs
@@ -21,15 +20,12 @@ final class MasterControl implements ControlTarget {
     private final WorkerTable workers;
     private final Generations generations;
     private final ProcessTable processes;
-    private final BlockingQueue<Sig> signals;
 
-    MasterControl(Arbiter arbiter, WorkerTable workers, Generations generations, ProcessTable processes,
-            BlockingQueue<Sig> signals) {
+    MasterControl(Arbiter arbiter, WorkerTable workers, Generations generations, ProcessTable processes) {
         this.arbiter = arbiter;
         this.workers = workers;
         this.generations = generations;
         this.processes = processes;
-        this.signals = signals;
     }
 
     @Override
@@ -80,7 +76,7 @@ final class MasterControl implements ControlTarget {
 
     @Override
     public void requestStop(boolean graceful) {
-        signals.offer(graceful ? Sig.TERM : Sig.INT);
+        arbiter.signalArrived(graceful ? Sig.TERM : Sig.INT);
     }
 
     private WorkerProcess worker(long pid) {

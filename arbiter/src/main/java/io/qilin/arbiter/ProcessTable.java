@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.Consumer;
 
 /**
  * Everything the {@link Arbiter} does to processes and time: spawn, kill, reap, the clock and the
@@ -45,6 +46,6 @@ interface ProcessTable {
      */
     List<Sig> awaitSignals(BlockingQueue<Sig> queue, long millis);
 
-    /** Has each signal of {@link Sig} (but WAKEUP) put on {@code queue} when it arrives. */
-    void trapSignals(BlockingQueue<Sig> queue);
+    /** Has each signal of {@link Sig} (but WAKEUP) passed to {@code onSignal} when it arrives. */
+    void trapSignals(Consumer<Sig> onSignal);
 }

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,11 +108,11 @@ final class RealProcessTable implements ProcessTable {
     }
 
     @Override
-    public void trapSignals(BlockingQueue<Sig> queue) {
+    public void trapSignals(Consumer<Sig> onSignal) {
         warnIgnoredSignals();
         for (Sig s : Sig.values()) {
             if (s.isSignal()) {
-                Signal.handle(new Signal(s.name()), x -> queue.offer(s));
+                Signal.handle(new Signal(s.name()), x -> onSignal.accept(s));
             }
         }
     }

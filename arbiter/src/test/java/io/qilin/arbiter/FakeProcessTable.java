@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -112,6 +113,7 @@ final class FakeProcessTable implements ProcessTable {
     private long nextPid = 1000;
     private long parentPid = 1;
     private BlockingQueue<Sig> queue;
+    private Consumer<Sig> deliver;
     private Scoreboard scoreboard;
 
     /** @param scripts by generation: how each worker of that generation behaves */
@@ -131,7 +133,7 @@ final class FakeProcessTable implements ProcessTable {
 
     /** Sends the master a signal at {@code atMillis}. */
     void signalAt(long atMillis, Sig sig) {
-        at(atMillis, () -> queue.offer(sig));
+        at(atMillis, () -> deliver.accept(sig));
     }
 
     /** Sends the master TERM at {@code atMillis}. */
@@ -248,8 +250,8 @@ final class FakeProcessTable implements ProcessTable {
     }
 
     @Override
-    public void trapSignals(BlockingQueue<Sig> signals) {
-        queue = signals;
+    public void trapSignals(Consumer<Sig> onSignal) {
+        deliver = onSignal;
     }
 
     private void after(long millis, Runnable action) {

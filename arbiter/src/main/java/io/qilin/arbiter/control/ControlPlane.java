@@ -3,30 +3,35 @@ package io.qilin.arbiter.control;
 import io.qilin.arbiter.settings.Settings;
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the master holds of this package: the control socket and, with {@code --metrics-bind}, the
- * metrics endpoint, both reading the {@link StatusBoard} the loop publishes.
+ * What the master holds of this package: the control socket and, with {@code --metrics-bind} and
+ * {@code --health-bind}, the metrics and health endpoints, all reading the {@link StatusBoard} the
+ * loop publishes.
  */
 public final class ControlPlane implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
 
     private final ControlServer socket;
     private final MetricsServer metrics;
+    private final HealthServer health;
     private final Path home;
 
-    private ControlPlane(ControlServer socket, MetricsServer metrics, Path home) {
+    private ControlPlane(ControlServer socket, MetricsServer metrics, HealthServer health, Path home) {
         this.socket = socket;
         this.metrics = metrics;
+        this.health = health;
         this.home = home;
     }
 
     /**
-     * Opens both, as the settings say. A socket named by {@code --control-socket} must open; a default
+     * Opens them as the settings say. A socket named by {@code --control-socket} must open; a default
      * one that cannot is only a warning (the master serves without it).
      *
      * @param upgrading a master started by USR2 while the old one still serves: its socket gets a
@@ -61,7 +66,20 @@ public final class ControlPlane implements Closeable {
             }
             log.info("Metrics at: http://{}/metrics", metricsBind);
         }
-        return new ControlPlane(socket, metrics, home);
+        HealthServer health = null;
+        String healthBind = settings.get(Settings.HEALTH_BIND);
+        if (healthBind != null) {
+            try {
+                health = HealthServer.start(healthBind, board);
+            } catch (IOException e) {
+                new ControlPlane(socket, metrics, null, home).close();
+                throw e;
+            }
+            InetSocketAddress a = health.address();
+            log.info("Health checks at: http://{}:{}/livez, /readyz, /startupz",
+                    a.getAddress() instanceof Inet6Address ? "[" + a.getHostString() + "]" : a.getHostString(), a.getPort());
+        }
+        return new ControlPlane(socket, metrics, health, home);
     }
 
     /** Runs the commands the control socket queued; only the loop thread calls this. */
@@ -83,7 +101,7 @@ public final class ControlPlane implements Closeable {
         }
     }
 
-    /** Closes both and removes the socket file; sessions still open (a waiting {@code ctl stop}) end. */
+    /** Closes all and removes the socket file; sessions still open (a waiting {@code ctl stop}) end. */
     @Override
     public void close() {
         if (socket != null) {
@@ -91,6 +109,9 @@ public final class ControlPlane implements Closeable {
         }
         if (metrics != null) {
             metrics.close();
+        }
+        if (health != null) {
+            health.close();
         }
     }
 }

@@ -137,6 +137,12 @@ public final class Settings {
     public static final Setting<String> METRICS_BIND = Setting.string("metrics_bind", LOGGING, "HOST:PORT", null,
             "Serve Prometheus metrics at http://HOST:PORT/metrics from the master (workers by state, restarts, "
                     + "reloads, requests, heartbeats, heap). Off by default. Read at start only.", "--metrics-bind");
+    public static final Setting<String> HEALTH_BIND = Setting.string("health_bind", LOGGING, "ADDRESS", null,
+            "Serve the probes /livez (the master loop turns), /readyz (a worker is ready and the master is not "
+                    + "stopping: 503 from the moment TERM arrives) and /startupz (a worker was ready once) at "
+                    + "http://ADDRESS, as text or JSON (Accept: application/json or ?format=json). ADDRESS is HOST:PORT, "
+                    + "or a PORT on 127.0.0.1. No authentication: they tell only up or down. Off by default; the "
+                    + "metrics bind does not serve them. Read at start only.", "--health-bind");
     public static final Setting<Boolean> CAPTURE_OUTPUT = Setting.toggle("capture_output", LOGGING,
             "Send the stdout and stderr of the master and of every worker JVM (System.out, JVM messages) to "
                     + "--error-logfile. Workers keep the file they were started with until they are replaced.",
@@ -162,7 +168,7 @@ public final class Settings {
             LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
             RAW_ENV, PIDFILE, WORKER_TMP_DIR, CONTROL_SOCKET, PROC_NAME, CHDIR, USER, GROUP, INITGROUPS, UMASK,
             FORWARDED_ALLOW_IPS, CERTFILE, KEYFILE, AOT_CACHE, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
-            ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, LOGLEVEL, CAPTURE_OUTPUT, LOG_CONFIG, HOOKS, REUSE_PORT, STATSD_HOST, STATSD_PREFIX);
+            ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, HEALTH_BIND, LOGLEVEL, CAPTURE_OUTPUT, LOG_CONFIG, HOOKS, REUSE_PORT, STATSD_HOST, STATSD_PREFIX);
 
     private final Map<Setting<?>, Object> values;
     private final String app;

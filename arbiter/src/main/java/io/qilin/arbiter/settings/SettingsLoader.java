@@ -192,6 +192,11 @@ public final class SettingsLoader {
             throw new IllegalArgumentException("Invalid value for metrics_bind: " + metrics
                     + " (HOST:PORT, such as 127.0.0.1:9100)");
         }
+        String health = s.get(Settings.HEALTH_BIND);
+        if (health != null && !isPort(health) && !isHostPort(health)) {
+            throw new IllegalArgumentException("Invalid value for health_bind: " + health
+                    + " (HOST:PORT, such as 0.0.0.0:8081, or a PORT on 127.0.0.1)");
+        }
         String umask = s.get(Settings.UMASK);
         if (umask != null && !umask.matches("0?[0-7]{1,3}")) {
             throw new IllegalArgumentException("Invalid value for umask: " + umask + " (octal, such as 0027)");
@@ -215,6 +220,12 @@ public final class SettingsLoader {
                 throw new IllegalArgumentException("Invalid value for classpath: " + entry + " (does not exist)");
             }
         }
+    }
+
+    /** A bare TCP port number: the health bind's short form, on 127.0.0.1. */
+    private static boolean isPort(String value) {
+        String v = value.trim();
+        return v.matches("\\d{1,5}") && Integer.parseInt(v) <= 65535;
     }
 
     /** {@code HOST:PORT} or {@code [v6]:PORT}, with the port given: what the metrics endpoint binds. */

@@ -105,6 +105,17 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void healthBindIsAHostAndAPortOrAPort() {
+        assertThat(load(Map.of(), "--health-bind", "0.0.0.0:8081", "x.App").get(Settings.HEALTH_BIND)).isEqualTo("0.0.0.0:8081");
+        assertThat(load(Map.of(), "--health-bind", "8081", "x.App").get(Settings.HEALTH_BIND)).isEqualTo("8081");
+        for (String bad : new String[] {"99999", "127.0.0.1", "unix:/tmp/h.sock", "host:99999", "a:b"}) {
+            assertThatThrownBy(() -> load(Map.of(), "--health-bind", bad, "x.App")).hasMessage("Invalid value for health_bind: "
+                    + bad + " (HOST:PORT, such as 0.0.0.0:8081, or a PORT on 127.0.0.1)");
+        }
+        assertThat(load(Map.of(), "x.App").get(Settings.HEALTH_BIND)).isNull();
+    }
+
+    @Test
     void unknownFlagsAreParameterErrors() {
         assertThatThrownBy(() -> load(Map.of(), "--wrokers", "2")).isInstanceOf(CommandLine.ParameterException.class);
         assertThatThrownBy(() -> load(Map.of(), "-c", "missing.properties", "x.App"))
