@@ -9,6 +9,7 @@ import io.qilin.arbiter.control.Scale;
 import io.qilin.arbiter.control.StatusBoard;
 import io.qilin.arbiter.listen.BoundListener;
 import io.qilin.arbiter.listen.Listeners;
+import io.qilin.arbiter.files.MasterFiles;
 import io.qilin.arbiter.pidfile.Pidfile;
 import io.qilin.arbiter.hooks.MasterHooks;
 import io.qilin.arbiter.settings.Settings;
@@ -86,7 +87,7 @@ final class Arbiter implements ControlTarget {
     private Settings settings;
     private List<BoundListener> listeners = List.of();
     private Pidfile pidfile;
-    private Path scoreboardPath;
+    private MasterFiles masterFiles;
     private Scoreboard scoreboard;
     private WorkerLauncher launcher;
     private int numWorkers;
@@ -264,13 +265,14 @@ final class Arbiter implements ControlTarget {
         log.info("Using worker: {}", settings.get(WORKER_CLASS));
         hooks.whenReady(hookView);
         try {
-            scoreboardPath = settings.workerTmpDir().resolve("qilin-" + pid + ".scoreboard");
-            scoreboard = Scoreboard.create(scoreboardPath, SCOREBOARD_SLOTS);
+            masterFiles = MasterFiles.create(settings.get(Settings.WORKER_TMP_DIR), pid, WorkerLauncher.identity(settings),
+                    System.getenv());
+            scoreboard = Scoreboard.mapOpen(masterFiles.scoreboardOpen(), SCOREBOARD_SLOTS);
         } catch (IOException e) {
-            throw new StartupError("cannot create the scoreboard in " + settings.workerTmpDir() + ": " + e.getMessage());
+            throw new StartupError("cannot create the scoreboard: " + e.getMessage());
         }
         int[] pipe = Processes.parentWatchPipe();
-        launcher = new WorkerLauncher(pid, pipe[0], scoreboardPath);
+        launcher = new WorkerLauncher(pid, pipe[0], masterFiles, settings.workerTmpDir());
     }
 
     /** Publishes what {@code qilin ctl status} and the metrics show: the only view other threads get of the workers. */
@@ -469,7 +471,9 @@ final class Arbiter implements ControlTarget {
 
     @Override
     public void reopenLogs() {
-        LogFiles.reopen();
+        if (launcher.logsReopenable(settings)) {
+            LogFiles.reopen();
+        }
         for (WorkerProcess w : workers.values()) {
             if (handlesSignals(w)) {
                 Processes.kill(w.pid, Signals.USR1);
@@ -763,13 +767,13 @@ final class Arbiter implements ControlTarget {
         if (pidfile != null) {
             pidfile.unlink();
         }
-        if (scoreboardPath != null) {
+        if (masterFiles != null) {
             try {
                 scoreboard.close();
-                Files.deleteIfExists(scoreboardPath);
             } catch (IOException ignored) {
-                // a stale scoreboard in /dev/shm is harmless
+                // removed below all the same
             }
+            masterFiles.close();
         }
         if (control != null) {
             control.close();   // last: a waiting 'qilin ctl stop' returns once all of the above is done
@@ -832,7 +836,7 @@ final class Arbiter implements ControlTarget {
         Map<Long, Path> files = new LinkedHashMap<>();
         for (WorkerProcess w : workerPid == 0 ? workers.values() : List.of(worker(workerPid))) {
             if (handlesSignals(w)) {
-                files.put(w.pid, ThreadDumps.fileFor(scoreboardPath, w.pid));
+                files.put(w.pid, ThreadDumps.fileFor(masterFiles.runDir(), w.pid));
                 Processes.kill(w.pid, Signals.PWR);
             }
         }
