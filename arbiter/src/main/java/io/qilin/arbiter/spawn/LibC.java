@@ -23,10 +23,10 @@ public interface LibC {
     int O_EXCL = 0200;
     int O_NONBLOCK = 04000;
     int O_CLOEXEC = 02000000;
-    boolean ARM = System.getProperty("os.arch", "").startsWith("aarch64") || System.getProperty("os.arch", "").startsWith("arm");
-    /** These two differ between x86 and ARM. */
-    int O_DIRECTORY = ARM ? 040000 : 0200000;
-    int O_NOFOLLOW = ARM ? 0100000 : 0400000;
+    /** ARM and POWER number these two differently from x86, s390x and RISC-V. */
+    boolean ARM_OR_POWER = System.getProperty("os.arch", "").matches("aarch64|arm.*|ppc.*");
+    int O_DIRECTORY = ARM_OR_POWER ? 040000 : 0200000;
+    int O_NOFOLLOW = ARM_OR_POWER ? 0100000 : 0400000;
     int ENOENT = 2;
     int EACCES = 13;
     int EEXIST = 17;
