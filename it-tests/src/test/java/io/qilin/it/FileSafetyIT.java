@@ -64,6 +64,16 @@ class FileSafetyIT {
         }
         assertThat(snapshot(errorTarget)).isEqualTo(errorBefore);
         assertThat(snapshot(accessTarget)).isEqualTo(accessBefore);
+
+        // the next start of the root master would open the planted link itself: it refuses to start
+        try (Qilin again = Qilin.start(port, "-b", "127.0.0.1:" + port, "-u", "nobody", "-g", "nogroup",
+                "--error-logfile=" + errorLog, "--access-logfile", accessLog.toString(), "io.qilin.examples.TestApp")) {
+            assertThat(again.awaitExit(Qilin.BOOT)).isEqualTo(1);
+            assertThat(again.log().strip()).isEqualTo("qilin: error: Invalid value for errorlog: cannot open " + errorLog
+                    + ": it is a symbolic link (the workers' user could have put it there)");
+        }
+        assertThat(snapshot(errorTarget)).isEqualTo(errorBefore);
+        assertThat(snapshot(accessTarget)).isEqualTo(accessBefore);
     }
 
     @Test

@@ -57,25 +57,27 @@ public final class LogFileGuard {
      * file the master or the workers' user {@code workerUid} owns, not a link, with one name.
      */
     public boolean reopenable(Path file, int workerUid) {
+        String unsafe = unsafeToOpen(file, workerUid);
+        if (unsafe != null) {
+            report(file, "not reopening " + file + ": " + unsafe + "; the master keeps writing to the file it had");
+        }
+        return unsafe == null;
+    }
+
+    /** Why the master must not open {@code file} for writing, or null when it may (see {@link #reopenable}). */
+    public String unsafeToOpen(Path file, int workerUid) {
         int fd;
         try {
             fd = SafeFiles.openNoFollow(file, LibC.O_WRONLY);
         } catch (NoSuchFileException e) {
-            return true;
+            return null;
         } catch (IOException e) {
-            report(file, "not reopening " + file + ": " + e.getMessage() + "; the master keeps writing to the file it had");
-            return false;
+            return e.getMessage();
         }
         try {
-            String unsafe = unsafe(SafeFiles.stat(fd), workerUid);
-            if (unsafe != null) {
-                report(file, "not reopening " + file + ": " + unsafe + "; the master keeps writing to the file it had");
-                return false;
-            }
-            return true;
+            return unsafe(SafeFiles.stat(fd), workerUid);
         } catch (IOException e) {
-            report(file, "not reopening " + file + ": " + e.getMessage());
-            return false;
+            return e.getMessage();
         } finally {
             SafeFiles.close(fd);
         }
