@@ -13,6 +13,8 @@ import static io.qilin.arbiter.settings.Settings.WORKER_CLASS;
 import io.qilin.arbiter.control.ControlPlane;
 import io.qilin.arbiter.control.MasterStatus;
 import io.qilin.arbiter.control.StatusBoard;
+import io.qilin.arbiter.files.LogFileGuard;
+import io.qilin.arbiter.files.MasterFiles;
 import io.qilin.arbiter.hooks.MasterHooks;
 import io.qilin.arbiter.pidfile.Pidfile;
 import io.qilin.arbiter.settings.Settings;
@@ -72,6 +74,7 @@ final class Arbiter {
     private ListenerSource listeners;
     private Pidfile pidfile;
     private WorkerTable workers;
+    private final LogFileGuard logGuard = new LogFileGuard();
     private int numWorkers;
     private boolean everReady;
     /** The first generation has come up and systemd has not been told yet. */
@@ -98,11 +101,6 @@ final class Arbiter {
         this.generations = new Generations(settings);
         this.upgrade = new Upgrade(env);
         this.notifier = Notifier.fromEnvironment(env);
-    }
-
-    /** Where the master of {@code pid} keeps its scoreboard. */
-    static Path scoreboardPath(Settings settings, long pid) {
-        return settings.workerTmpDir().resolve("qilin-" + pid + ".scoreboard");
     }
 
     /** Runs until stopped; returns the master's exit code. */
@@ -189,9 +187,12 @@ final class Arbiter {
         log.info("Using worker: {}", settings.get(WORKER_CLASS));
         hooks.whenReady(hookView);
         try {
-            workers = WorkerTable.create(scoreboardPath(settings, pid));
+            MasterFiles files = MasterFiles.create(settings.get(Settings.WORKER_TMP_DIR), pid,
+                    WorkerLauncher.identity(settings), env);
+            workers = WorkerTable.create(files);
+            processes.filesCreated(files);
         } catch (IOException e) {
-            throw new StartupError("cannot create the scoreboard in " + settings.workerTmpDir() + ": " + e.getMessage());
+            throw new StartupError("cannot create the scoreboard: " + e.getMessage());
         }
     }
 
@@ -582,7 +583,9 @@ final class Arbiter {
 
     /** USR1, or {@code qilin ctl reopen}: reopen the log files, and have each worker reopen its own. */
     void reopenLogs() {
-        LogFiles.reopen();
+        if (WorkerLauncher.logsReopenable(settings, logGuard)) {
+            LogFiles.reopen();
+        }
         for (WorkerProcess w : workers.all()) {
             if (workers.handlesSignals(w)) {
                 processes.kill(w.pid, Signals.USR1);

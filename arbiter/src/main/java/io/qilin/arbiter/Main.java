@@ -8,6 +8,8 @@ import static io.qilin.arbiter.settings.Settings.PRINT_CONFIG;
 import static io.qilin.arbiter.settings.Settings.WORKER_CLASS;
 
 import io.qilin.arbiter.control.ctl.Ctl;
+import io.qilin.arbiter.files.LogFileGuard;
+import io.qilin.arbiter.settings.Setting;
 import io.qilin.arbiter.settings.Settings;
 import io.qilin.arbiter.settings.SettingsLoader;
 import io.qilin.arbiter.spawn.Spawner;
@@ -92,6 +94,11 @@ public final class Main {
         if (settings.get(DAEMON) && System.getenv(DAEMONIZED) == null) {
             return daemonize(args, err);
         }
+        String unsafeLog = unsafeLogFile(settings);
+        if (unsafeLog != null) {
+            err.println("qilin: error: " + unsafeLog);
+            return 1;
+        }
         try {
             LogFiles.configure(settings.get(Settings.LOG_CONFIG));
             LogLevels.apply(settings.get(LOGLEVEL));
@@ -106,7 +113,27 @@ public final class Main {
         }
         long pid = ProcessHandle.current().pid();
         return new Arbiter(settings, () -> withKindChecked(loader.load(args)), List.of(args), version(), System.getenv(),
-                new RealProcessTable(pid, Arbiter.scoreboardPath(settings, pid))).run();
+                new RealProcessTable(pid, settings.workerTmpDir())).run();
+    }
+
+    /**
+     * With --user/--group the workers' user may write the log files, and so replace one with a link
+     * while the master is stopped: a master must not then open it (as root) and write where it points.
+     */
+    private static String unsafeLogFile(Settings settings) {
+        int[] workers = WorkerLauncher.identity(settings);
+        if (workers == null) {
+            return null;
+        }
+        for (Setting<String> log : List.of(ERROR_LOGFILE, Settings.ACCESS_LOGFILE)) {
+            String file = settings.get(log);
+            String why = file == null || file.equals("-") ? null
+                    : new LogFileGuard().unsafeToOpen(Path.of(file).toAbsolutePath(), workers[0]);
+            if (why != null) {
+                return "Invalid value for " + log.name() + ": " + why + " (the workers' user could have put it there)";
+            }
+        }
+        return null;
     }
 
     /**

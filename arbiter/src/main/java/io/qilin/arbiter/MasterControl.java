@@ -59,7 +59,7 @@ final class MasterControl implements ControlTarget {
         Map<Long, Path> files = new LinkedHashMap<>();
         for (WorkerProcess w : pid == 0 ? workers.all() : List.of(worker(pid))) {
             if (workers.handlesSignals(w)) {
-                files.put(w.pid, ThreadDumps.fileFor(workers.scoreboardPath(), w.pid));
+                files.put(w.pid, ThreadDumps.fileFor(workers.runDir(), w.pid));
                 processes.kill(w.pid, Signals.PWR);
             }
         }

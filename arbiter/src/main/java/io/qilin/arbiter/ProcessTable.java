@@ -1,5 +1,6 @@
 package io.qilin.arbiter;
 
+import io.qilin.arbiter.files.MasterFiles;
 import io.qilin.arbiter.listen.BoundListener;
 import io.qilin.arbiter.settings.Settings;
 import io.qilin.arbiter.spawn.Processes;
@@ -45,6 +46,9 @@ interface ProcessTable {
      * behind it. An interrupted wait returns TERM: the master stops gracefully.
      */
     List<Sig> awaitSignals(BlockingQueue<Sig> queue, long millis);
+
+    /** Called once at start, before any spawn: the scoreboard and run directory the workers are handed. */
+    void filesCreated(MasterFiles files);
 
     /** Has each signal of {@link Sig} (but WAKEUP) passed to {@code onSignal} when it arrives. */
     void trapSignals(Consumer<Sig> onSignal);

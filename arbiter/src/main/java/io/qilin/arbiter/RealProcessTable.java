@@ -1,5 +1,6 @@
 package io.qilin.arbiter;
 
+import io.qilin.arbiter.files.MasterFiles;
 import io.qilin.arbiter.listen.BoundListener;
 import io.qilin.arbiter.settings.Settings;
 import io.qilin.arbiter.spawn.Processes;
@@ -13,8 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -26,13 +27,23 @@ final class RealProcessTable implements ProcessTable {
     private static final String SIG_IGN = "SigIgn:";
     private static final int HEX = 16;
 
-    private final WorkerLauncher launcher;
+    private final long masterPid;
+    private final int parentWatchFd;
+    private final Path aotDir;
+    private WorkerLauncher launcher;
     private final Spawner spawner = new Spawner();
     private final Map<Long, BootOutput> outputs = new HashMap<>();
 
     /** The parent-watch pipe is made here: its write end lives as long as this master. */
-    RealProcessTable(long masterPid, Path scoreboard) {
-        this.launcher = new WorkerLauncher(masterPid, Processes.parentWatchPipe()[0], scoreboard);
+    RealProcessTable(long masterPid, Path aotDir) {
+        this.masterPid = masterPid;
+        this.parentWatchFd = Processes.parentWatchPipe()[0];
+        this.aotDir = aotDir;
+    }
+
+    @Override
+    public void filesCreated(MasterFiles files) {
+        launcher = new WorkerLauncher(masterPid, parentWatchFd, files, aotDir);
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.qilin.arbiter;
 
 import io.qilin.arbiter.listen.BoundListener;
 import io.qilin.arbiter.listen.Listeners;
+import io.qilin.arbiter.files.LogFileGuard;
+import io.qilin.arbiter.files.MasterFiles;
 import io.qilin.arbiter.settings.Settings;
 import io.qilin.arbiter.spawn.Accounts;
 import io.qilin.arbiter.spawn.LibC;
@@ -26,14 +28,15 @@ final class WorkerLauncher {
     private final Spawner spawner = new Spawner();
     private final long masterPid;
     private final int parentWatchFd;
-    private final Path scoreboard;
+    private final MasterFiles files;
     private final AotCache aot;
+    private final LogFileGuard logs = new LogFileGuard();
 
-    WorkerLauncher(long masterPid, int parentWatchFd, Path scoreboard) {
+    WorkerLauncher(long masterPid, int parentWatchFd, MasterFiles files, Path aotDir) {
         this.masterPid = masterPid;
         this.parentWatchFd = parentWatchFd;
-        this.scoreboard = scoreboard;
-        this.aot = new AotCache(scoreboard == null ? Path.of(System.getProperty("java.io.tmpdir")) : scoreboard.getParent());
+        this.files = files;
+        this.aot = new AotCache(aotDir);
     }
 
     /**
@@ -62,6 +65,7 @@ final class WorkerLauncher {
             fds.add(listeners.get(i).fd());
         }
         fds.add(parentWatchFd);
+        fds.add(files.scoreboardFd());   // by descriptor: the worker need not reach the master's private directory
         WorkerConfig config = WorkerConfig.builder()
                 .set("APP", s.app())
                 .set("WORKER_CLASS", s.get(Settings.WORKER_CLASS))
@@ -86,7 +90,8 @@ final class WorkerLauncher {
                 .set("STATSD_PREFIX", s.get(Settings.STATSD_PREFIX))
                 .set("MASTER_PID", masterPid)
                 .set("GENERATION", generation)
-                .set("SCOREBOARD", scoreboard)
+                .set("SCOREBOARD", "/proc/self/fd/" + (3 + listeners.size() + 1))
+                .set("RUN_DIR", files.runDir())
                 .set("SLOT", slot)
                 .set("PARENT_FD", 3 + listeners.size())
                 .set("STDOUT_FD", 3 + listeners.size() + 1)   // Spawner.spawnCaptured puts them after the others
@@ -98,6 +103,8 @@ final class WorkerLauncher {
         List<String> aotOptions = s.get(Settings.AOT_CACHE).equals("auto") ? aot.optionsFor(javaOf(s), classpath(s)) : List.of();
         List<String> argv = argv(s);
         argv.addAll(argv.indexOf(javaOf(s)) + 1, aotOptions);
+        // Vert.x's file cache (a directory per JVM, left behind by every kill) lives and dies with the run directory
+        argv.add(argv.indexOf(javaOf(s)) + 1, "-Dvertx.cacheDirBase=" + files.runDir().resolve("vertx-cache"));
         String output = s.get(Settings.CAPTURE_OUTPUT) ? logFile(s.get(Settings.ERROR_LOGFILE)) : null;
         long pid = spawner.spawnCaptured(argv, env(config, s, listeners.size()), fds, s.get(Settings.CHDIR), output,
                 captureFd);
@@ -105,19 +112,29 @@ final class WorkerLauncher {
         return pid;
     }
 
-    /** With --user, the worker must still write the scoreboard and the log files the master created. */
-    private void prepareFilesFor(Settings s) throws IOException {
+    /** With --user, the worker must still write the log files the master created (the scoreboard is its already). */
+    private void prepareFilesFor(Settings s) {
         int[] id = identity(s);
         if (id == null) {
             return;
         }
-        for (String f : new String[] {scoreboard == null ? null : scoreboard.toString(), s.get(Settings.ERROR_LOGFILE),
-                s.get(Settings.ACCESS_LOGFILE)}) {
-            if (f != null && !f.equals("-") && Files.exists(Path.of(f))) {
-                Files.setAttribute(Path.of(f), "unix:uid", id[0]);
-                Files.setAttribute(Path.of(f), "unix:gid", id[1]);
+        for (String f : new String[] {s.get(Settings.ERROR_LOGFILE), s.get(Settings.ACCESS_LOGFILE)}) {
+            if (f != null && !f.equals("-")) {
+                logs.handOver(Path.of(f).toAbsolutePath(), id[0], id[1]);
             }
         }
+    }
+
+    /** USR1: true when the master may reopen its log files (none was swapped for a link by the workers' user). */
+    static boolean logsReopenable(Settings s, LogFileGuard logs) {
+        int[] id = identity(s);
+        boolean ok = true;
+        for (String f : new String[] {s.get(Settings.ERROR_LOGFILE), s.get(Settings.ACCESS_LOGFILE)}) {
+            if (id != null && f != null && !f.equals("-")) {
+                ok &= logs.reopenable(Path.of(f).toAbsolutePath(), id[0]);
+            }
+        }
+        return ok;
     }
 
     private static void applyUmask(Settings s) {

@@ -1,6 +1,7 @@
 package io.qilin.arbiter;
 
 import io.qilin.arbiter.control.MasterStatus;
+import io.qilin.arbiter.files.MasterFiles;
 import io.qilin.worker.internal.Scoreboard;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,21 +26,23 @@ final class WorkerTable {
 
     private final Map<Long, WorkerProcess> workers = new LinkedHashMap<>();
     private final BitSet usedSlots = new BitSet();
-    private final Path scoreboardPath;
+    private final MasterFiles files;
     private final Scoreboard scoreboard;
     private int lastAge;
 
-    private WorkerTable(Path scoreboardPath, Scoreboard scoreboard) {
-        this.scoreboardPath = scoreboardPath;
+    private WorkerTable(MasterFiles files, Scoreboard scoreboard) {
+        this.files = files;
         this.scoreboard = scoreboard;
     }
 
-    static WorkerTable create(Path scoreboardPath) throws IOException {
-        return new WorkerTable(scoreboardPath, Scoreboard.create(scoreboardPath, SCOREBOARD_SLOTS));
+    /** The table over the scoreboard in {@code files}; closing the table removes them. */
+    static WorkerTable create(MasterFiles files) throws IOException {
+        return new WorkerTable(files, Scoreboard.mapOpen(files.scoreboardOpen(), SCOREBOARD_SLOTS));
     }
 
-    Path scoreboardPath() {
-        return scoreboardPath;
+    /** Where workers write the thread dumps {@code qilin ctl dump} asks for. */
+    Path runDir() {
+        return files.runDir();
     }
 
     /** A free slot, reset for a worker of {@code generation}; -1 when all are taken. */
@@ -114,13 +117,13 @@ final class WorkerTable {
         return workers.values().stream().map(w -> w.status(slot(w), nowNanos, nowMillis)).collect(Collectors.toList());
     }
 
-    /** Unmaps the scoreboard and removes its file. */
+    /** Unmaps the scoreboard and removes its file and the run directory. */
     void close() {
         try {
             scoreboard.close();
-            Files.deleteIfExists(scoreboardPath);
         } catch (IOException ignored) {
-            // a stale scoreboard in /dev/shm is harmless
+            // removed below all the same
         }
+        files.close();
     }
 }

@@ -1,11 +1,13 @@
 package io.qilin.arbiter;
 
+import io.qilin.arbiter.files.MasterFiles;
 import io.qilin.arbiter.listen.BoundListener;
 import io.qilin.arbiter.settings.Settings;
 import io.qilin.arbiter.spawn.Processes;
 import io.qilin.arbiter.spawn.Signals;
 import io.qilin.worker.internal.Scoreboard;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -14,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -157,9 +159,6 @@ final class FakeProcessTable implements ProcessTable {
     @Override
     public long spawnWorker(Settings settings, List<BoundListener> listeners, int generation, int slot,
             long maxRequests) throws IOException {
-        if (scoreboard == null) {
-            scoreboard = Scoreboard.open(Arbiter.scoreboardPath(settings, ProcessHandle.current().pid()));
-        }
         long pid = nextPid++;
         Worker w = new Worker(pid, generation, slot, scripts.apply(generation));
         workers.put(pid, w);
@@ -247,6 +246,15 @@ final class FakeProcessTable implements ProcessTable {
         List<Sig> out = new ArrayList<>();
         signals.drainTo(out);
         return out;
+    }
+
+    @Override
+    public void filesCreated(MasterFiles files) {
+        try {
+            scoreboard = Scoreboard.open(files.scoreboardOpen());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -85,9 +85,17 @@ public final class WorkerConfig {
         return getInt("GENERATION", 1);
     }
 
-    /** The scoreboard file shared with the master, or empty when there is none (tests). */
+    /**
+     * The scoreboard file shared with the master, or empty when there is none (tests). The master passes
+     * it as an inherited descriptor: {@code /proc/self/fd/N}.
+     */
     public String scoreboard() {
         return get("SCOREBOARD", "");
+    }
+
+    /** This master's run directory for its workers (thread dumps), or empty when there is none (tests). */
+    public String runDir() {
+        return get("RUN_DIR", "");
     }
 
     /** This worker's slot in the scoreboard. */

@@ -92,8 +92,7 @@ public final class WorkerContext {
 
     /** Where {@code qilin ctl dump} expects this worker's thread dump; null without a master. */
     Path threadDumpFile() {
-        return config.scoreboard().isEmpty() ? null
-                : ThreadDumps.fileFor(Path.of(config.scoreboard()), ProcessHandle.current().pid());
+        return config.runDir().isEmpty() ? null : ThreadDumps.fileFor(Path.of(config.runDir()), ProcessHandle.current().pid());
     }
 
     void requestStarted(String line) {

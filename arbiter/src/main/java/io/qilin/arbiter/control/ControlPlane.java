@@ -1,11 +1,15 @@
 package io.qilin.arbiter.control;
 
+import io.qilin.arbiter.files.RuntimeDir;
+import io.qilin.arbiter.files.SafeFiles;
+import io.qilin.arbiter.files.StaleFiles;
 import io.qilin.arbiter.settings.Settings;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +35,9 @@ public final class ControlPlane implements Closeable {
     }
 
     /**
-     * Opens them as the settings say. A socket named by {@code --control-socket} must open; a default
-     * one that cannot is only a warning (the master serves without it).
+     * Opens them as the settings say. The socket must open: a master that {@code qilin ctl} cannot
+     * reach, or that a squatter could stand in for, does not start. The default one is in the master's
+     * private runtime directory, where the sockets of masters that are gone are removed first.
      *
      * @param upgrading a master started by USR2 while the old one still serves: its socket gets a
      *     {@code .2} suffix, as its pidfile, until {@link #promoted()}
@@ -42,26 +47,24 @@ public final class ControlPlane implements Closeable {
     public static ControlPlane open(Settings settings, long pid, boolean upgrading, Map<String, String> env,
             StatusBoard board, Runnable wakeup) throws IOException {
         String explicit = settings.get(Settings.CONTROL_SOCKET);
-        Path home = ControlPaths.of(explicit, settings.pidfile(), pid, env);
-        ControlServer socket = null;
-        try {
-            socket = ControlServer.open(upgrading ? Path.of(home + ".2") : home, board, wakeup);
-            log.info("Control socket: {}", socket.path());
-        } catch (IOException e) {
-            if (explicit != null) {
-                throw e;
+        Path runtimeDir = RuntimeDir.standard(SafeFiles.euid(), env);
+        if (ControlPaths.isDefault(explicit, settings.pidfile())) {
+            RuntimeDir.ensure(runtimeDir);
+            List<Path> stale = StaleFiles.removeFromPrivate(runtimeDir);
+            if (!stale.isEmpty()) {
+                log.info("Removed {} file(s) left by masters that are gone: {}", stale.size(), stale);
             }
-            log.warn("{}; qilin ctl cannot reach this master (see --control-socket)", e.getMessage());
         }
+        Path home = ControlPaths.of(explicit, settings.pidfile(), pid, runtimeDir);
+        ControlServer socket = ControlServer.open(upgrading ? Path.of(home + ".2") : home, board, wakeup);
+        log.info("Control socket: {}", socket.path());
         MetricsServer metrics = null;
         String metricsBind = settings.get(Settings.METRICS_BIND);
         if (metricsBind != null) {
             try {
                 metrics = MetricsServer.start(metricsBind, board);
             } catch (IOException e) {
-                if (socket != null) {
-                    socket.close();
-                }
+                socket.close();
                 throw e;
             }
             log.info("Metrics at: http://{}/metrics", metricsBind);
@@ -84,14 +87,12 @@ public final class ControlPlane implements Closeable {
 
     /** Runs the commands the control socket queued; only the loop thread calls this. */
     public void runPending(ControlTarget target) {
-        if (socket != null) {
-            socket.runPending(target);
-        }
+        socket.runPending(target);
     }
 
     /** An upgraded master took over: its socket moves to the usual path (the old master removed its own). */
     public void promoted() {
-        if (socket != null && !socket.path().equals(home)) {
+        if (!socket.path().equals(home)) {
             try {
                 socket.renameTo(home);
                 log.info("Control socket: {}", home);
@@ -104,9 +105,7 @@ public final class ControlPlane implements Closeable {
     /** Closes all and removes the socket file; sessions still open (a waiting {@code ctl stop}) end. */
     @Override
     public void close() {
-        if (socket != null) {
-            socket.close();
-        }
+        socket.close();
         if (metrics != null) {
             metrics.close();
         }

@@ -1,5 +1,7 @@
 package io.qilin.arbiter.control;
 
+import io.qilin.arbiter.files.SafeFiles;
+import io.qilin.arbiter.spawn.LibC;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -8,10 +10,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -65,30 +68,39 @@ public final class ControlServer implements Closeable {
 
     /**
      * Binds the socket at {@code path} and starts accepting. A stale socket file there is replaced;
-     * one that a live master answers on is not.
+     * one that a live master answers on is not, nor anything that is not a socket.
      *
      * @param wakeup wakes the loop, which then calls {@link #runPending}
      */
     public static ControlServer open(Path path, StatusBoard board, Runnable wakeup) throws IOException {
-        if (Files.exists(path)) {
-            if (answers(path)) {
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            if (!ControlPaths.isSocket(path)) {
+                throw new IOException("cannot create control socket " + path + ": something that is not a socket is there");
+            }
+            if (ControlPaths.probe(path) != ControlPaths.Probe.STALE) {
                 throw new IOException("control socket " + path + " is in use by another master");
             }
             Files.delete(path);
         }
         ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        boolean ours = false;
         try {
-            ch.bind(UnixDomainSocketAddress.of(path));
-            // the peer check below is what keeps others out; the mode says so to anyone who looks
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-            ControlServer s = new ControlServer(ch, path, Files.getOwner(path), board, wakeup);
+            bindOwnerOnly(ch, path);
+            UserPrincipal owner = Files.getOwner(path, LinkOption.NOFOLLOW_LINKS);
+            if (!owner.equals(me())) {
+                throw new IOException("it belongs to " + owner.getName() + " (replaced after it was made)");
+            }
+            ours = true;
+            ControlServer s = new ControlServer(ch, path, owner, board, wakeup);
             Thread t = new Thread(s::acceptLoop, "qilin-ctl-accept");
             t.setDaemon(true);
             t.start();
             return s;
         } catch (IOException | RuntimeException e) {
             ch.close();
-            Files.deleteIfExists(path);
+            if (ours) {
+                Files.deleteIfExists(path);
+            }
             throw new IOException("cannot create control socket " + path + ": " + e.getMessage(), e);
         }
     }
@@ -239,14 +251,26 @@ public final class ControlServer implements Closeable {
         ch.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** True when something accepts connections at {@code path}. */
-    private static boolean answers(Path path) {
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(path));
-            return true;
-        } catch (IOException e) {
-            return false;
+    /**
+     * bind(2) never follows a link and fails if anything is at {@code path}; the umask makes the socket
+     * 0600 from its first moment (a chmod after would go through a name, which could be swapped). The
+     * peer check in {@link #serve} is what keeps others out; the mode says so to anyone who looks.
+     */
+    private static void bindOwnerOnly(ServerSocketChannel ch, Path path) throws IOException {
+        synchronized (LibC.class) {
+            int old = LibC.INSTANCE.umask(0177);
+            try {
+                ch.bind(UnixDomainSocketAddress.of(path));
+            } finally {
+                LibC.INSTANCE.umask(old);
+            }
         }
+    }
+
+    /** The user this process runs as (its effective uid). */
+    static UserPrincipal me() throws IOException {
+        return FileSystems.getDefault().getUserPrincipalLookupService()
+                .lookupPrincipalByName(Integer.toString(SafeFiles.euid()));
     }
 
     /** A command waiting for the loop thread. */

@@ -193,7 +193,9 @@ final class ControlSession {
             if (workerUser.isPresent() && !workerUser.get().equals(owner)) {
                 return "(not read: " + file + " belongs to " + owner + ", not to the worker's user " + workerUser.get() + ")";
             }
-            return Files.readString(file, StandardCharsets.UTF_8);
+            try (var in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {   // the run directory is the workers'
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
         } finally {
             Files.deleteIfExists(file);
         }

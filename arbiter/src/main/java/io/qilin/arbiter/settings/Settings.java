@@ -84,12 +84,15 @@ public final class Settings {
     public static final Setting<String> PIDFILE = Setting.string("pidfile", MECHANICS, "FILE", null,
             "Write the master's pid to this file.", "-p", "--pid");
     public static final Setting<String> WORKER_TMP_DIR = Setting.string("worker_tmp_dir", MECHANICS, "DIR", null,
-            "Where the heartbeat scoreboard lives (default: /dev/shm when present, else the temp dir).",
+            "Where the master keeps its scoreboard and its workers' run directories: in DIR/qilin-UID, private to "
+                    + "the master's user (default: its runtime directory, see SECURITY.md), and the AOT cache files "
+                    + "(default: /dev/shm when present, else the temp dir).",
             "--worker-tmp-dir");
     public static final Setting<String> CONTROL_SOCKET = Setting.string("control_socket", MECHANICS, "PATH", null,
-            "The control socket qilin ctl talks to (unix, mode 0600, the master's user only; removed on exit). "
-                    + "Default: PIDFILE.ctl with --pid, else $XDG_RUNTIME_DIR/qilin-PID.ctl, else TMPDIR/qilin-PID.ctl. "
-                    + "Read at start only.", "--control-socket");
+            "The control socket qilin ctl talks to (unix, mode 0600, the master's user only; removed on exit; "
+                    + "the master does not start without it). Default: PIDFILE.ctl with --pid, else qilin-PID.ctl in "
+                    + "the master's runtime directory: /run/qilin for root, else $XDG_RUNTIME_DIR/qilin, else "
+                    + "/dev/shm/qilin-UID. Read at start only.", "--control-socket");
     public static final Setting<String> PROC_NAME = Setting.string("proc_name", MECHANICS, "NAME", null,
             "A name for this server in the log and in the workers' command line (-Dqilin.name=NAME), for ps.",
             "-n", "--name");

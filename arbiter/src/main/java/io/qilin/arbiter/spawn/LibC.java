@@ -20,6 +20,18 @@ public interface LibC {
     int O_WRONLY = 1;
     int O_CREAT = 0100;
     int O_APPEND = 02000;
+    int O_EXCL = 0200;
+    int O_NONBLOCK = 04000;
+    int O_CLOEXEC = 02000000;
+    /** ARM and POWER number these two differently from x86, s390x and RISC-V. */
+    boolean ARM_OR_POWER = System.getProperty("os.arch", "").matches("aarch64|arm.*|ppc.*");
+    int O_DIRECTORY = ARM_OR_POWER ? 040000 : 0200000;
+    int O_NOFOLLOW = ARM_OR_POWER ? 0100000 : 0400000;
+    int ENOENT = 2;
+    int EACCES = 13;
+    int EEXIST = 17;
+    int ENOTDIR = 20;
+    int ELOOP = 40;
     /** Generous upper bounds of glibc's opaque types (336, 80 and 128 bytes on x86_64). */
     int SPAWNATTR_SIZE = 1024;
     int FILE_ACTIONS_SIZE = 1024;
@@ -53,6 +65,12 @@ public interface LibC {
     int geteuid();
 
     int open(String path, int flags, int mode);
+
+    int fchown(int fd, int uid, int gid);
+
+    int fchmod(int fd, int mode);
+
+    int ftruncate(int fd, long length);
 
     int dup2(int fd, int newFd);
 

@@ -73,7 +73,7 @@ public final class Processes {
 
     /** Points this process's stdout and stderr (fds 1 and 2) at {@code file}, appending: --capture-output. */
     public static void redirectOutput(String file) {
-        int fd = C.open(file, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND, 0644);
+        int fd = C.open(file, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND | LibC.O_NOFOLLOW, 0644);
         if (fd < 0) {
             throw new IllegalArgumentException("Invalid value for capture_output: cannot open " + file);
         }

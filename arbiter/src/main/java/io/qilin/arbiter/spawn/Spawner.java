@@ -87,8 +87,9 @@ public final class Spawner {
                 check(C.posix_spawn_file_actions_addchdir_np(actions, cwd), "addchdir");
             }
             if (output != null) {
-                check(C.posix_spawn_file_actions_addopen(actions, 1, output, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND,
-                        0644), "addopen");
+                // opened by the child before setpriv drops root: never through a link the app user planted
+                check(C.posix_spawn_file_actions_addopen(actions, 1, output,
+                        LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND | LibC.O_NOFOLLOW, 0644), "addopen");
                 check(C.posix_spawn_file_actions_adddup2(actions, 1, 2), "adddup2");
                 if (captureFd != NO_CAPTURE) {   // the real stdout and stderr, after childFds, are this file too
                     check(C.posix_spawn_file_actions_adddup2(actions, 1, 3 + childFds.size() - 2), "adddup2");

@@ -13,6 +13,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,10 +74,34 @@ class ControlServerTest {
     @Test
     void aStaleSocketFileIsReplaced() throws Exception {
         Path stale = dir.resolve("stale.ctl");
-        ControlServer.open(stale, new StatusBoard(), () -> { }).close();
-        Files.createFile(stale);   // as a master killed by -9 leaves it: a file nobody answers on
+        try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            dead.bind(UnixDomainSocketAddress.of(stale));   // closed without removing: what kill -9 leaves
+        }
         try (ControlServer again = ControlServer.open(stale, new StatusBoard(), () -> { })) {
             assertThat(Files.getPosixFilePermissions(stale)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
+    @Test
+    void aFileThatIsNotASocketIsNeverReplaced() throws Exception {
+        Path file = Files.writeString(dir.resolve("precious.txt"), "keep");
+        assertThatThrownBy(() -> ControlServer.open(file, new StatusBoard(), () -> { }))
+                .hasMessageContaining("not a socket");
+        assertThat(Files.readString(file)).isEqualTo("keep");
+        Path link = Files.createSymbolicLink(dir.resolve("link.ctl"), dir.resolve("elsewhere.ctl"));
+        assertThatThrownBy(() -> ControlServer.open(link, new StatusBoard(), () -> { }))
+                .hasMessageContaining("not a socket");
+        assertThat(dir.resolve("elsewhere.ctl")).doesNotExist();
+    }
+
+    @Test
+    void theSocketIs0600WhateverTheUmask() throws Exception {
+        Path other = dir.resolve("umask.ctl");
+        int old = io.qilin.arbiter.spawn.LibC.INSTANCE.umask(0);
+        try (ControlServer s = ControlServer.open(other, new StatusBoard(), () -> { })) {
+            assertThat(Files.getPosixFilePermissions(other)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        } finally {
+            io.qilin.arbiter.spawn.LibC.INSTANCE.umask(old);
         }
     }
 

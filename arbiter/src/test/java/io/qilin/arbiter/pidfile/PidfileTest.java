@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,5 +49,19 @@ class PidfileTest {
         Files.writeString(p, "not a pid");
         assertThat(Pidfile.read(p)).isZero();
         assertThat(Pidfile.read(dir.resolve("absent"))).isZero();
+    }
+
+    @Test
+    void aLinkAtThePidfilePathIsReplacedNeverFollowed(@TempDir Path dir) throws Exception {
+        Path target = Files.writeString(dir.resolve("root-only"), "secret\n");
+        Path p = Files.createSymbolicLink(dir.resolve("app.pid"), target);
+        assertThat(Pidfile.read(p)).isZero();   // not read through the link either
+        Pidfile.create(p, 4321);
+        assertThat(Files.readString(target)).isEqualTo("secret\n");
+        assertThat(Files.isSymbolicLink(p)).isFalse();
+        assertThat(Files.getPosixFilePermissions(p)).isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactlyInAnyOrder(p, target);   // no temporary file left
+        }
     }
 }

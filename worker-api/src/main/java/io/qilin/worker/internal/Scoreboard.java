@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -52,10 +53,21 @@ public final class Scoreboard implements Closeable {
         this.map = file.map(FileChannel.MapMode.READ_WRITE, 0, (long) slots * SLOT_SIZE);
     }
 
-    /** Creates (or truncates) a scoreboard file with room for {@code slots} workers; the master's side. */
+    /**
+     * Creates a scoreboard file with room for {@code slots} workers; the master's side. The file must
+     * not exist yet: never over an existing file, never through a link.
+     */
     public static Scoreboard create(Path path, int slots) throws IOException {
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        return new Scoreboard(FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), slots);
+    }
+
+    /**
+     * Maps, cleared, a scoreboard file the master created and holds open itself (its owner and mode set
+     * through the descriptor), named by {@code /proc/self/fd/N}; the master's side.
+     */
+    public static Scoreboard mapOpen(Path openFile, int slots) throws IOException {
+        FileChannel ch = FileChannel.open(openFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
         ch.truncate(0);
         return new Scoreboard(ch, slots);
     }
@@ -80,6 +92,16 @@ public final class Scoreboard implements Closeable {
     @Override
     public void close() throws IOException {
         file.close();
+    }
+
+    /** {@code GET /a?token=x HTTP/1.1} as {@code GET /a HTTP/1.1}. */
+    static String withoutQuery(String line) {
+        int q = line.indexOf('?');
+        if (q < 0) {
+            return line;
+        }
+        int end = line.indexOf(' ', q);
+        return end < 0 ? line.substring(0, q) : line.substring(0, q) + line.substring(end);
     }
 
     /** A worker's slot. Writes are atomic per field; readers may see fields from different moments. */
@@ -133,11 +155,14 @@ public final class Scoreboard implements Closeable {
             return (long) LONGS.getVolatile(map, base + BEATS);
         }
 
-        /** A request started: counts it and records its line for {@code qilin ctl status}. */
+        /**
+         * A request started: counts it and records its line for {@code qilin ctl status}, without the
+         * query string (tokens travel there; the scoreboard is not a place for secrets).
+         */
         public void requestStarted(String line) {
             LONGS.getAndAdd(map, base + REQUESTS, 1L);
             LONGS.getAndAdd(map, base + IN_FLIGHT, 1L);
-            byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = withoutQuery(line).getBytes(StandardCharsets.UTF_8);
             int n = Math.min(bytes.length, LINE_MAX);
             map.put(base + LINE, bytes, 0, n);
             INTS.setVolatile(map, base + LINE_LENGTH, n);

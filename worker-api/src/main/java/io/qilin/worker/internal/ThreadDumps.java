@@ -33,11 +33,11 @@ public final class ThreadDumps {
     }
 
     /**
-     * Where a worker leaves the thread dump {@code qilin ctl dump} asked for (USR2): beside the
-     * scoreboard, in the worker tmp dir. The master reads it back, then deletes it.
+     * Where a worker leaves the thread dump {@code qilin ctl dump} asked for (PWR): in the master's run
+     * directory for its workers. The master reads it back, then deletes it.
      */
-    public static Path fileFor(Path scoreboard, long workerPid) {
-        return scoreboard.resolveSibling(scoreboard.getFileName() + "." + workerPid + ".threads");
+    public static Path fileFor(Path runDir, long workerPid) {
+        return runDir.resolve(workerPid + ".threads");
     }
 
     /** Writes {@link #dump()} to {@code file} whole: a temporary file renamed into place, so a reader never sees half. */

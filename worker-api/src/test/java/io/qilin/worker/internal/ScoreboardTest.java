@@ -1,7 +1,10 @@
 package io.qilin.worker.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,5 +61,26 @@ class ScoreboardTest {
             b.slot(0).requestStarted("GET /" + "x".repeat(1000));
             assertThat(b.slot(0).requestLine()).hasSizeLessThan(Scoreboard.SLOT_SIZE).startsWith("GET /xxx");
         }
+    }
+
+    @Test
+    void theQueryStringNeverReachesTheScoreboard(@TempDir Path dir) throws Exception {
+        try (Scoreboard b = Scoreboard.create(dir.resolve("b"), 1)) {
+            b.slot(0).requestStarted("GET /login?token=s3cr3t&x=1 HTTP/1.1");
+            assertThat(b.slot(0).requestLine()).isEqualTo("GET /login HTTP/1.1");
+            b.slot(0).requestStarted("GET /a?b");
+            assertThat(b.slot(0).requestLine()).isEqualTo("GET /a");
+            b.slot(0).requestStarted("POST /p HTTP/1.1");
+            assertThat(b.slot(0).requestLine()).isEqualTo("POST /p HTTP/1.1");
+        }
+    }
+
+    @Test
+    void createRefusesAnExistingFileOrALink(@TempDir Path dir) throws Exception {
+        Path target = Files.writeString(dir.resolve("target"), "keep");
+        Path link = Files.createSymbolicLink(dir.resolve("link"), target);
+        assertThatThrownBy(() -> Scoreboard.create(link, 1)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> Scoreboard.create(target, 1)).isInstanceOf(IOException.class);
+        assertThat(Files.readString(target)).isEqualTo("keep");
     }
 }

@@ -10,13 +10,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ThreadDumpsTest {
 
     @Test
-    void aDumpForCtlLandsBesideTheScoreboardWholeWithEveryFrame(@TempDir Path dir) throws Exception {
-        Path file = ThreadDumps.fileFor(dir.resolve("qilin-7.scoreboard"), 42);
-        assertThat(file).isEqualTo(dir.resolve("qilin-7.scoreboard.42.threads"));
+    void aDumpForCtlLandsInTheRunDirectoryWholeWithEveryFrame(@TempDir Path dir) throws Exception {
+        Path file = ThreadDumps.fileFor(dir, 42);
+        assertThat(file).isEqualTo(dir.resolve("42.threads"));
         Files.writeString(file, "an older dump");
         ThreadDumps.writeTo(file);
         assertThat(Files.readString(file)).startsWith("Full thread dump of pid ")
-                .contains("ThreadDumpsTest.aDumpForCtlLandsBesideTheScoreboardWholeWithEveryFrame");
+                .contains("ThreadDumpsTest.aDumpForCtlLandsInTheRunDirectoryWholeWithEveryFrame");
         try (var files = Files.list(dir)) {
             assertThat(files).containsExactly(file);   // no temporary file left behind
         }

@@ -1,6 +1,7 @@
 package io.qilin.arbiter.control.ctl;
 
 import io.qilin.arbiter.control.Json;
+import io.qilin.arbiter.files.SafeFiles;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
@@ -11,9 +12,12 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.Map;
 import java.util.function.Consumer;
+import jdk.net.ExtendedSocketOptions;
 
 /** One connection to a master's control socket: a request line out, event lines and a final line back. */
 final class ControlClient implements Closeable {
@@ -27,15 +31,34 @@ final class ControlClient implements Closeable {
         this.out = Channels.newOutputStream(channel);
     }
 
+    /**
+     * Connects, and talks on only if the server runs as this process's own user (SO_PEERCRED): a master
+     * serves only its own user, so a socket served by anyone else is a squatter's, waiting to be told
+     * "stop" and to answer "Stopped" while the real master runs on.
+     */
     static ControlClient connect(Path socket) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        UserPrincipal server;
         try {
             ch.connect(UnixDomainSocketAddress.of(socket));
-            return new ControlClient(ch);
+            server = ch.getOption(ExtendedSocketOptions.SO_PEERCRED).user();
         } catch (IOException e) {
             ch.close();
             throw new IOException("cannot connect to the control socket " + socket + ": " + e.getMessage(), e);
         }
+        UserPrincipal me = FileSystems.getDefault().getUserPrincipalLookupService()
+                .lookupPrincipalByName(Integer.toString(SafeFiles.euid()));
+        if (!server.equals(me)) {
+            ch.close();
+            throw new IOException("refusing the control socket " + socket + ": it is served by user " + server.getName()
+                    + ", not by " + userName() + " (qilin ctl talks only to a master of its own user)");
+        }
+        return new ControlClient(ch);
+    }
+
+    private static String userName() {
+        String name = System.getProperty("user.name");
+        return name == null ? "uid " + SafeFiles.euid() : name;
     }
 
     /**

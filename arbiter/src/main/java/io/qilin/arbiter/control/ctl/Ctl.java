@@ -1,11 +1,14 @@
 package io.qilin.arbiter.control.ctl;
 
 import io.qilin.arbiter.control.ControlPaths;
+import io.qilin.arbiter.files.RuntimeDir;
+import io.qilin.arbiter.files.SafeFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -116,7 +119,7 @@ public final class Ctl implements Callable<Integer> {
         if (socket != null) {
             return socket;
         }
-        Map<String, String> env = System.getenv();
+        Path runtimeDir = RuntimeDir.standard(SafeFiles.euid(), System.getenv());
         if (pidfile != null) {
             long pid;
             try {
@@ -124,22 +127,21 @@ public final class Ctl implements Callable<Integer> {
             } catch (IOException | NumberFormatException e) {
                 throw new IOException("cannot read a pid from " + pidfile + ": " + e.getMessage(), e);
             }
-            List<Path> candidates = ControlPaths.candidates(pidfile, pid, env);
+            List<Path> candidates = ControlPaths.candidates(pidfile, pid, runtimeDir);
             for (Path c : candidates) {
-                if (Files.exists(c)) {
+                if (Files.exists(c, LinkOption.NOFOLLOW_LINKS)) {
                     return c;
                 }
             }
             throw new IOException("no control socket for master " + pid + " (looked for " + candidates
                     + "); give --socket PATH");
         }
-        List<Path> running = ControlPaths.running(env);
+        List<Path> running = ControlPaths.running(runtimeDir);   // removes the sockets of masters that are gone
         if (running.size() == 1) {
             return running.get(0);
         }
         throw new IOException(running.isEmpty()
-                ? "no running master has a control socket in $XDG_RUNTIME_DIR or " + System.getProperty("java.io.tmpdir")
-                        + "; give --socket PATH or --pid PIDFILE"
+                ? "no running master has a control socket in " + runtimeDir + "; give --socket PATH or --pid PIDFILE"
                 : "several masters are running (" + running + "); give --socket PATH or --pid PIDFILE");
     }
 }
