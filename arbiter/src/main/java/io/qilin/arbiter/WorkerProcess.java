@@ -67,7 +67,7 @@ final class WorkerProcess {
         return new MasterStatus.Worker(pid, generation, name, TimeUnit.NANOSECONDS.toMillis(nowNanos - spawnedAt),
                 slot.requests(), slot.inFlight(), busy ? slot.requestLine() : null,
                 busy ? Math.max(0, nowMillis - started) : 0, TimeUnit.NANOSECONDS.toMillis(nowNanos - lastBeatAt),
-                slot.heapUsed(), slot.heapMax());
+                slot.heapUsed(), slot.heapMax(), slot.warmupMillis());
     }
 
     @Override

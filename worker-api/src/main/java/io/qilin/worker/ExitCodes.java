@@ -10,6 +10,11 @@ public final class ExitCodes {
     public static final int WORKER_BOOT_ERROR = 3;
     /** The application could not be loaded: class, member or type wrong, or its constructor threw. */
     public static final int APP_LOAD_ERROR = 4;
+    /**
+     * Stopped gracefully after a request outran {@code --request-timeout} and left a thread of the
+     * application stuck: a recycle, not a crash (see {@link RequestTimeouts}).
+     */
+    public static final int REQUEST_TIMEOUT = 5;
 
     private ExitCodes() {
     }

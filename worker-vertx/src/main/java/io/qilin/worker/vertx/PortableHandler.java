@@ -55,6 +55,7 @@ final class PortableHandler implements Handler<HttpServerRequest> {
     }
 
     private void serve(HttpServerRequest request, Buffer body) {
+        worker.runningOn(request, Thread.currentThread());
         Exchange exchange;
         try {
             exchange = new Exchange(request, body, inet(request.remoteAddress()));
