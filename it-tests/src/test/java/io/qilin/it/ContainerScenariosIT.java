@@ -167,7 +167,9 @@ class ContainerScenariosIT {
 
     @Test
     void pid1ReapsOrphansAndHonoursPortAndWebConcurrency() throws Exception {   // S16
-        try (GenericContainer<?> c = container(2, "--classpath", "/opt/it-classes", "io.qilin.it.apps.OrphanApp")
+        // no warm-up: each request of OrphanApp starts a process
+        try (GenericContainer<?> c = container(2, "--warmup-requests", "0", "--classpath", "/opt/it-classes",
+                "io.qilin.it.apps.OrphanApp")
                 .withCopyFileToContainer(MountableFile.forHostPath(Qilin.TEST_CLASSES), "/opt/it-classes")
                 .withEnv("PORT", "8080").withExposedPorts(8080)) {
             c.start();

@@ -23,8 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 final class WarmupRun {
     private static final Logger log = LoggerFactory.getLogger(WarmupRun.class);
-    /** The default of --warmup-requests (per path); see bench/README.md for how it was chosen. */
-    static final int DEFAULT_REQUESTS = 200;
     private static final long MARGIN_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int MAX_READ_TIMEOUT_MILLIS = 10_000;
 
@@ -48,14 +46,18 @@ final class WarmupRun {
         this.deadlineNanos = deadlineNanos;
     }
 
-    /** From QILIN_WARMUP_REQUESTS, QILIN_WARMUP_PATHS (space separated), QILIN_WARMUP_HOOK, QILIN_BOOT_TIMEOUT. */
+    /**
+     * From QILIN_WARMUP_REQUESTS, QILIN_WARMUP_PATHS (space separated), QILIN_WARMUP_HOOK, QILIN_BOOT_TIMEOUT.
+     * The master always sets the number (its default is in the settings); a worker run in-process
+     * without it sends no warm-up requests.
+     */
     static WarmupRun fromConfig(WorkerConfig config) {
         String paths = config.get("WARMUP_PATHS", "/").trim();
         long bootNanos = TimeUnit.SECONDS.toNanos(config.getInt("BOOT_TIMEOUT", 30));
         long sinceStart = ProcessHandle.current().info().startInstant()
                 .map(t -> TimeUnit.MILLISECONDS.toNanos(Math.max(0, Instant.now().toEpochMilli() - t.toEpochMilli())))
                 .orElse(0L);
-        return new WarmupRun(Math.max(0, config.getInt("WARMUP_REQUESTS", DEFAULT_REQUESTS)),
+        return new WarmupRun(Math.max(0, config.getInt("WARMUP_REQUESTS", 0)),
                 paths.isEmpty() ? List.of() : Arrays.asList(paths.split("\\s+")), config.get("WARMUP_HOOK", ""),
                 System.nanoTime() - sinceStart + bootNanos - MARGIN_NANOS);
     }
