@@ -18,12 +18,14 @@ import org.slf4j.LoggerFactory;
 /**
  * One worker's warm-up: {@code --warmup-requests} GETs to each {@code --warmup-path}, then the
  * application's {@link Warmup} hook, all through the kind's {@link WarmupListener}, before the worker
- * reports ready. Bounded by {@code --boot-timeout} (less a second, so the master never kills a worker
- * for warming up); a request or hook that fails is logged and the worker boots anyway.
+ * reports ready. It ends by the time three quarters of {@code --boot-timeout} (at most that less 2 s)
+ * have passed since the JVM started: the master counts from its spawn and reads READY on its next
+ * tick, and on a starved machine (a 1 s margin was measured too short) a worker must never be killed
+ * for warming up. A request or hook that fails is logged and the worker boots anyway.
  */
 final class WarmupRun {
     private static final Logger log = LoggerFactory.getLogger(WarmupRun.class);
-    private static final long MARGIN_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long MIN_MARGIN_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int MAX_READ_TIMEOUT_MILLIS = 10_000;
 
     /** What a warm-up did, for the boot log line and the scoreboard. */
@@ -59,7 +61,7 @@ final class WarmupRun {
                 .orElse(0L);
         return new WarmupRun(Math.max(0, config.getInt("WARMUP_REQUESTS", 0)),
                 paths.isEmpty() ? List.of() : Arrays.asList(paths.split("\\s+")), config.get("WARMUP_HOOK", ""),
-                System.nanoTime() - sinceStart + bootNanos - MARGIN_NANOS);
+                System.nanoTime() - sinceStart + bootNanos - Math.max(MIN_MARGIN_NANOS, bootNanos / 4));
     }
 
     List<String> paths() {
