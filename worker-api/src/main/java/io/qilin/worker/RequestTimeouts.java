@@ -68,7 +68,8 @@ public final class RequestTimeouts {
         }
 
         /**
-         * The application runs the request on this thread from now on: if the request times out, the
+         * The application runs the request on this thread from now on (null: the thread is done with
+         * it, though the response may still be on its way): if the request times out meanwhile, the
          * thread counts as stuck and the worker is replaced. Not for an I/O thread or event loop,
          * whose hanging the heartbeat catches.
          */

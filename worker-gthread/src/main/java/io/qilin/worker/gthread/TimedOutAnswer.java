@@ -22,14 +22,20 @@ final class TimedOutAnswer {
     private TimedOutAnswer() {
     }
 
-    /** Tells the exchange's watch which task thread runs the application. */
+    /** Tells the exchange's watch which task thread runs the application, and when it is done with it. */
     static HttpHandler watchThread(HttpHandler next) {
         return exchange -> {
             RequestTimeouts.Watch watch = exchange.getAttachment(WATCH);
-            if (watch != null) {
-                watch.runningOn(Thread.currentThread());
+            if (watch == null) {
+                next.handleRequest(exchange);
+                return;
             }
-            next.handleRequest(exchange);
+            watch.runningOn(Thread.currentThread());
+            try {
+                next.handleRequest(exchange);
+            } finally {
+                watch.runningOn(null);
+            }
         };
     }
 

@@ -302,7 +302,7 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
         }
     }
 
-    /** A portable application's thread took the request over (see {@link PortableHandler}). */
+    /** A portable application's thread took the request over, or (null) gave it back (see {@link PortableHandler}). */
     void runningOn(HttpServerRequest request, Thread thread) {
         RequestTimeouts.Watch watch = watches.get(request);
         if (watch != null) {
