@@ -8,6 +8,7 @@ import io.qilin.worker.internal.ThreadDumps;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,8 @@ public abstract class Worker {
     private volatile boolean announcedReady;
     /** True while the warm-up runs: its requests are not counted, logged or timed as users' requests. */
     private volatile boolean warming;
+    /** Warm-up requests started and not finished yet: their late ends must not touch the scoreboard. */
+    private final AtomicInteger warmupUnfinished = new AtomicInteger();
     private volatile int exitCode = ExitCodes.OK;
     private RequestTimeouts requestTimeouts;
     /** Orders the READY and DRAINING writes to the scoreboard, so a stopping worker never turns READY. */
@@ -342,6 +345,7 @@ public abstract class Worker {
      */
     protected final void requestStarted(String requestLine) {
         if (warming) {
+            warmupUnfinished.incrementAndGet();
             return;
         }
         context.requestStarted(requestLine);
@@ -353,7 +357,8 @@ public abstract class Worker {
 
     /** Call when a request's response is complete (or has failed). */
     protected final void requestFinished() {
-        if (warming) {
+        // a warm-up request may end after the warm-up (its client gave up): the counts stay balanced
+        if (warmupUnfinished.get() > 0 && warmupUnfinished.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             return;
         }
         context.requestFinished();
