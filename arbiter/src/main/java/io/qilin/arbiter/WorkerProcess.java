@@ -90,6 +90,9 @@ final class WorkerProcess {
         if (exit.signalled()) {
             return "signalled";
         }
+        if (exit.code() == ExitCodes.REQUEST_TIMEOUT) {
+            return "request_timeout";
+        }
         return exit.code() == 0 ? "exited" : "crashed";
     }
 
@@ -102,7 +105,7 @@ final class WorkerProcess {
         return new MasterStatus.Worker(pid, generation, name, TimeUnit.NANOSECONDS.toMillis(nowNanos - spawnedAt),
                 slot.requests(), slot.inFlight(), busy ? slot.requestLine() : null,
                 busy ? Math.max(0, nowMillis - started) : 0, TimeUnit.NANOSECONDS.toMillis(nowNanos - lastBeatAt),
-                slot.heapUsed(), slot.heapMax());
+                slot.heapUsed(), slot.heapMax(), slot.warmupMillis());
     }
 
     /**
@@ -120,6 +123,8 @@ final class WorkerProcess {
             } else {
                 log.warn("Worker (pid:{}) was sent {}!", pid, Signals.name(exit.signal()));
             }
+        } else if (exit.code() == ExitCodes.REQUEST_TIMEOUT) {
+            log.warn("Worker (pid:{}) exited with code {}: replaced after a request timeout.", pid, exit.code());
         } else if (exit.code() == ExitCodes.OUT_OF_MEMORY) {
             log.error("Worker (pid:{}) exited with code {}: out of memory.", pid, exit.code());
         } else if (exit.code() != ExitCodes.OK) {

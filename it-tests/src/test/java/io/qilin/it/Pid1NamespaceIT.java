@@ -105,7 +105,9 @@ class Pid1NamespaceIT {
 
     @Test
     void orphansReparentedToPid1AreReapedAndLeaveNoZombie() throws Exception {   // S16 (d)
-        try (Namespaced ns = Namespaced.serving(1, "--classpath", Qilin.TEST_CLASSES, "io.qilin.it.apps.OrphanApp")) {
+        // no warm-up: each request of OrphanApp starts a process
+        try (Namespaced ns = Namespaced.serving(1, "--warmup-requests", "0", "--classpath", Qilin.TEST_CLASSES,
+                "io.qilin.it.apps.OrphanApp")) {
             long master = ns.master();
             // a few orphans that end by themselves...
             List<Long> orphans = new ArrayList<>();

@@ -35,6 +35,8 @@ public final class AccessLog {
     private final Logger logger = LoggerFactory.getLogger(LOGGER);
     private final List<Function<Entry, String>> parts = new ArrayList<>();
     private final boolean enabled;
+    /** Set by {@link Worker} while its warm-up runs: warm-up requests are neither logged nor counted. */
+    static volatile boolean warmingUp;
     private final io.qilin.worker.internal.StatsD statsd;
 
     private AccessLog(String format, boolean enabled, io.qilin.worker.internal.StatsD statsd) {
@@ -70,6 +72,9 @@ public final class AccessLog {
 
     /** Writes one line, if the log is on, and sends Gunicorn's request metrics, if StatsD is. */
     public void log(Entry e) {
+        if (warmingUp) {
+            return;
+        }
         if (enabled) {
             logger.info(format(e));
         }

@@ -8,6 +8,7 @@ import io.qilin.worker.internal.ThreadDumps;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,12 @@ public abstract class Worker {
     private volatile boolean alive = true;
     private volatile boolean booted;
     private volatile boolean announcedReady;
+    /** True while the warm-up runs: its requests are not counted, logged or timed as users' requests. */
+    private volatile boolean warming;
+    /** Warm-up requests started and not finished yet: their late ends must not touch the scoreboard. */
+    private final AtomicInteger warmupUnfinished = new AtomicInteger();
+    private volatile int exitCode = ExitCodes.OK;
+    private RequestTimeouts requestTimeouts;
     /** Orders the READY and DRAINING writes to the scoreboard, so a stopping worker never turns READY. */
     private final Object stateLock = new Object();
     private volatile long lastParentCheck = System.nanoTime();
@@ -82,6 +89,7 @@ public abstract class Worker {
             return;
         }
         hooks.postWorkerInit(info);
+        warmUp();
         context.beat();
         context.sampleHeap();
         booted = true;
@@ -127,6 +135,85 @@ public abstract class Worker {
                 guarded("post_request", () -> hooks.postRequest(info, exchange));
             }
         };
+    }
+
+    /**
+     * Serves this kind's real HTTP stack on a loopback listener of its own, for the warm-up that runs
+     * before the worker reports ready (and before {@link #run()}); no user request reaches it. Called
+     * at most once, on the main thread, once the application is loaded. Null (the default): this kind
+     * does not warm up.
+     */
+    protected WarmupListener openWarmupListener() throws Exception {
+        return null;
+    }
+
+    /** True while the warm-up runs; kinds need not check it (request bookkeeping and the access log do). */
+    protected final boolean isWarmingUp() {
+        return warming;
+    }
+
+    /**
+     * The warm-up requests and hook, then the boot log line with their time, which also goes to the
+     * scoreboard for {@code qilin ctl status}. A kind without a warm-up listener boots without.
+     */
+    private void warmUp() throws Exception {
+        WarmupRun run = WarmupRun.fromConfig(context.config());
+        Warmup hook = run.hook(app, context.appLoader());
+        WarmupRun.Result result = null;
+        if (run.wanted(hook)) {
+            warming = true;
+            AccessLog.warmingUp = true;
+            try (WarmupListener listener = openWarmupListener()) {
+                if (listener != null) {
+                    result = run.run(listener, hook);
+                }
+            } finally {
+                warming = false;
+                AccessLog.warmingUp = false;
+            }
+        }
+        long pid = ProcessHandle.current().pid();
+        long bootMillis = ProcessHandle.current().info().startInstant()
+                .map(t -> System.currentTimeMillis() - t.toEpochMilli()).orElse(-1L);
+        if (result == null) {
+            log.info("Worker booted (pid: {}) in {} ms, no warm-up", pid, bootMillis);
+        } else {
+            context.warmupMillis(result.millis());
+            // it-tests match this line
+            log.info("Worker booted (pid: {}) in {} ms, warm-up {} ms: {}", pid, bootMillis, result.millis(),
+                    result.describe(run.paths()));
+        }
+    }
+
+    /**
+     * The {@code --request-timeout} watch, for kinds that run requests on threads of the application
+     * (gthread, vertx); null when it is off. Its checking thread starts at the first call.
+     */
+    protected final synchronized RequestTimeouts requestTimeouts() {
+        if (requestTimeouts == null) {
+            requestTimeouts = RequestTimeouts.start(context.config().getInt("REQUEST_TIMEOUT", 0), this);
+        }
+        return requestTimeouts;
+    }
+
+    /** The exit code once {@link #run()} has returned: {@link ExitCodes#OK}, or why the worker asked to go. */
+    public final int exitCode() {
+        return exitCode;
+    }
+
+    /**
+     * A request outran {@code --request-timeout} and its thread is stuck: stop gracefully, as TERM does,
+     * and exit with {@link ExitCodes#REQUEST_TIMEOUT} so that the master starts another worker.
+     */
+    final void replaceForStuckRequest(String thread) {
+        if (exitCode == ExitCodes.REQUEST_TIMEOUT) {
+            return;
+        }
+        exitCode = ExitCodes.REQUEST_TIMEOUT;
+        // it-tests match this line
+        log.warn("Worker (pid: {}) stops gracefully to be replaced: thread {} is stuck in a request that timed out",
+                ProcessHandle.current().pid(), thread);
+        stopAccepting();
     }
 
     /** The kind's loop; returns when the worker should exit with code 0. */
@@ -257,6 +344,10 @@ public abstract class Worker {
      * false and the kind should close the connection after the response.
      */
     protected final void requestStarted(String requestLine) {
+        if (warming) {
+            warmupUnfinished.incrementAndGet();
+            return;
+        }
         context.requestStarted(requestLine);
         if (maxRequests > 0 && served.incrementAndGet() >= maxRequests && alive) {
             log.info("Autorestarting worker after current request ({} requests).", maxRequests);
@@ -266,6 +357,10 @@ public abstract class Worker {
 
     /** Call when a request's response is complete (or has failed). */
     protected final void requestFinished() {
+        // a warm-up request may end after the warm-up (its client gave up): the counts stay balanced
+        if (warmupUnfinished.get() > 0 && warmupUnfinished.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            return;
+        }
         context.requestFinished();
     }
 

@@ -82,6 +82,13 @@ public final class WorkerContext {
         }
     }
 
+    /** Records how long the warm-up took, for {@code qilin ctl status}. */
+    void warmupMillis(long millis) {
+        if (slot != null) {
+            slot.warmupMillis(millis);
+        }
+    }
+
     /** Records heap used and max in the slot, for {@code qilin ctl status}. */
     void sampleHeap() {
         if (slot != null) {

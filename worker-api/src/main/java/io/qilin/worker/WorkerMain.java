@@ -40,7 +40,7 @@ public final class WorkerMain {
             WorkerKind kind = WorkerKinds.discover(loader).select(config.workerClass(), loader);
             worker = kind.create(WorkerContext.fromMaster(config, loader));
             worker.initProcess();
-            code = ExitCodes.OK;
+            code = worker.exitCode();
         } catch (AppLoadException e) {
             log.error("App failed to load: {}", e.getMessage());
             code = ExitCodes.APP_LOAD_ERROR;

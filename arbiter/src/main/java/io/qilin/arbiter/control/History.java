@@ -24,7 +24,7 @@ public record History(List<Exit> exits, Map<String, Long> restarts, List<Reload>
 
     /** Why a worker is gone, as metrics label it. */
     public static final List<String> EXIT_REASONS =
-            List.of("retired", "exited", "crashed", "signalled", "timeout", "boot_failure");
+            List.of("retired", "exited", "crashed", "signalled", "timeout", "boot_failure", "request_timeout");
     /** How a reload ended. {@code refused}: it could not start (the settings, a new bind). */
     public static final List<String> RELOAD_OUTCOMES = List.of("complete", "failed", "superseded", "refused");
 

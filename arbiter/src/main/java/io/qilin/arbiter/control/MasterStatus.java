@@ -35,9 +35,16 @@ public record MasterStatus(long pid, String version, long startedAtMillis, long 
      * @param requestMillis how long that request has run
      * @param heartbeatAgeMillis since the master last saw the beat counter move
      * @param heapUsed bytes, sampled by the worker at most once a second; 0 before the first sample
+     * @param warmupMillis how long the worker's warm-up took; 0 without one, or while it runs
      */
     public record Worker(long pid, int generation, String state, long ageMillis, long requests, long inFlight,
-            String request, long requestMillis, long heartbeatAgeMillis, long heapUsed, long heapMax) {
+            String request, long requestMillis, long heartbeatAgeMillis, long heapUsed, long heapMax, long warmupMillis) {
+        /** A worker without a warm-up time. */
+        public Worker(long pid, int generation, String state, long ageMillis, long requests, long inFlight,
+                String request, long requestMillis, long heartbeatAgeMillis, long heapUsed, long heapMax) {
+            this(pid, generation, state, ageMillis, requests, inFlight, request, requestMillis, heartbeatAgeMillis,
+                    heapUsed, heapMax, 0);
+        }
     }
 
     /** The newest reload still running: the generation booting, or 0. */
@@ -97,6 +104,7 @@ public record MasterStatus(long pid, String version, long startedAtMillis, long 
             m.put("heartbeat_age_ms", w.heartbeatAgeMillis());
             m.put("heap_used", w.heapUsed());
             m.put("heap_max", w.heapMax());
+            m.put("warmup_ms", w.warmupMillis());
             ws.add(m);
         }
         List<Object> exits = new ArrayList<>();

@@ -65,6 +65,21 @@ public final class Settings {
     public static final Setting<Integer> BOOT_TIMEOUT = Setting.integer("boot_timeout", WORKERS, "SECONDS", 30, 1,
             "Time a new worker has to load the application and report ready; a reload whose workers miss it "
                     + "is rolled back.", "--boot-timeout");
+    public static final Setting<Integer> REQUEST_TIMEOUT = Setting.integer("request_timeout", WORKERS, "SECONDS", 0, 0,
+            "gthread and vertx: a request running longer gets its thread's stack logged and a 503 (or its connection "
+                    + "closed if the response has started), and the worker is replaced gracefully; 0 disables. "
+                    + "sync is bound by --timeout instead.", "--request-timeout")
+            .withDefault(() -> null, "the --timeout value");
+    public static final Setting<Integer> WARMUP_REQUESTS = Setting.integer("warmup_requests", WORKERS, "INT", 200, 0,
+            "Requests a new worker sends to each --warmup-path through its own HTTP stack, on a private loopback "
+                    + "listener, before it reports ready (within --boot-timeout); 0 disables.", "--warmup-requests");
+    public static final Setting<List<String>> WARMUP_PATH = Setting.list("warmup_path", WORKERS, "PATH", List.of("/"),
+            "The path (and query) of the warm-up requests, GET with the header X-Qilin-Warmup: 1; repeatable.",
+            "--warmup-path");
+    public static final Setting<String> WARMUP_HOOK = Setting.string("warmup_hook", WORKERS, "SPEC", null,
+            "An io.qilin.worker.Warmup run after the warm-up requests, found as the application is (Class or "
+                    + "Class::member, on --classpath); by default the application itself when it implements Warmup.",
+            "--warmup-hook");
     public static final Setting<Integer> LIMIT_REQUEST_LINE = Setting.integer("limit_request_line", SECURITY, "BYTES",
             4094, 0, "Longest request line (400 beyond); 0 means the maximum, 8190.", "--limit-request-line");
     public static final Setting<Integer> LIMIT_REQUEST_FIELDS = Setting.integer("limit_request_fields", SECURITY, "INT",
@@ -168,7 +183,7 @@ public final class Settings {
     /** Every setting, in the order of the docs. */
     public static final List<Setting<?>> ALL = List.of(CONFIG, BIND, BACKLOG, WORKERS_COUNT, WORKER_CLASS, THREADS,
             WORKER_CONNECTIONS, MAX_REQUESTS, MAX_REQUESTS_JITTER, TIMEOUT, GRACEFUL_TIMEOUT, KEEPALIVE, BOOT_TIMEOUT,
-            LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
+            REQUEST_TIMEOUT, WARMUP_REQUESTS, WARMUP_PATH, WARMUP_HOOK, LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
             RAW_ENV, PIDFILE, WORKER_TMP_DIR, CONTROL_SOCKET, PROC_NAME, CHDIR, USER, GROUP, INITGROUPS, UMASK,
             FORWARDED_ALLOW_IPS, CERTFILE, KEYFILE, AOT_CACHE, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
             ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, HEALTH_BIND, LOGLEVEL, CAPTURE_OUTPUT, LOG_CONFIG, HOOKS, REUSE_PORT, STATSD_HOST, STATSD_PREFIX);

@@ -32,8 +32,9 @@ public final class Scoreboard implements Closeable {
     private static final int HEAP_USED = 48;     // long, bytes, sampled at most once a second
     private static final int HEAP_MAX = 56;      // long, bytes
     private static final int LINE_LENGTH = 64;   // int
-    private static final int LINE = 68;          // bytes up to the slot's end
-    private static final int LINE_MAX = SLOT_SIZE - LINE;
+    private static final int LINE = 68;          // bytes up to WARMUP_MILLIS
+    private static final int WARMUP_MILLIS = SLOT_SIZE - 8; // long, the worker's warm-up time
+    private static final int LINE_MAX = WARMUP_MILLIS - LINE;
 
     private static final VarHandle LONGS =
             MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
@@ -202,6 +203,15 @@ public final class Scoreboard implements Closeable {
         /** The most heap the worker may use (-Xmx), bytes; 0 before the first sample. */
         public long heapMax() {
             return (long) LONGS.getVolatile(map, base + HEAP_MAX);
+        }
+
+        /** How long the worker's warm-up took, ms; 0 without one, or before it is done. */
+        public void warmupMillis(long millis) {
+            LONGS.setVolatile(map, base + WARMUP_MILLIS, millis);
+        }
+
+        public long warmupMillis() {
+            return (long) LONGS.getVolatile(map, base + WARMUP_MILLIS);
         }
 
         public String requestLine() {

@@ -32,6 +32,25 @@ public final class ThreadDumps {
         return sb.toString();
     }
 
+    /** One thread's name, state, locks and whole stack, as in {@link #dump()}. */
+    public static String describe(Thread thread) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        ThreadInfo[] info = mx.getThreadInfo(new long[] {thread.getId()}, mx.isObjectMonitorUsageSupported(),
+                mx.isSynchronizerUsageSupported());
+        StringBuilder sb = new StringBuilder();
+        if (info.length > 0 && info[0] != null) {
+            append(sb, info[0]);
+            return sb.toString();
+        }
+        // a virtual thread (JDK 21+), which the MXBean does not see
+        sb.append('"').append(thread.getName()).append("\" virtual\n   java.lang.Thread.State: ").append(thread.getState())
+                .append('\n');
+        for (StackTraceElement e : thread.getStackTrace()) {
+            sb.append("\tat ").append(e).append('\n');
+        }
+        return sb.toString();
+    }
+
     /**
      * Where a worker leaves the thread dump {@code qilin ctl dump} asked for (PWR): in the master's run
      * directory for its workers. The master reads it back, then deletes it.

@@ -4,7 +4,9 @@ import io.qilin.worker.AccessLog;
 import io.qilin.worker.Forwarded;
 import io.qilin.worker.Listener;
 import io.qilin.worker.ListenerSpec;
+import io.qilin.worker.RequestTimeouts;
 import io.qilin.worker.Tls;
+import io.qilin.worker.WarmupListener;
 import io.qilin.worker.Worker;
 import io.qilin.worker.WorkerConfig;
 import io.qilin.worker.WorkerContext;
@@ -22,6 +24,9 @@ import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -31,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.ChannelListener;
+import org.xnio.ChannelListeners;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.StreamConnection;
@@ -114,19 +120,10 @@ final class GthreadWorker extends Worker {
 
     @Override
     protected void run() throws Exception {
-        Object loaded = app();
-        HttpHandler app = new HttpContinueReadHandler(loaded instanceof HttpHandler ? (HttpHandler) loaded
-                : new BlockingHandler(new PortableHandler(portableApp(),
-                        Forwarded.fromConfig(context.config()))));
-        XnioWorker xnio = Xnio.getInstance(GthreadWorker.class.getClassLoader()).createWorker(OptionMap.builder()
-                .set(Options.WORKER_NAME, "gthread")
-                .set(Options.WORKER_IO_THREADS, ioThreads)
-                .set(Options.WORKER_TASK_CORE_THREADS, threads)
-                .set(Options.WORKER_TASK_MAX_THREADS, threads)
-                .getMap());
+        HttpHandler app = application();
+        XnioWorker xnio = xnio("gthread");
         try {
-            HttpOpenListener open = new HttpOpenListener(new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4), undertowOptions());
-            open.setRootHandler(exchange -> serve(exchange, app));
+            HttpOpenListener open = openListener(app);
             OptionMap socketOptions = OptionMap.builder()
                     .set(Options.TCP_NODELAY, true)
                     .set(Options.CONNECTION_HIGH_WATER, workerConnections) // per listener
@@ -150,6 +147,65 @@ final class GthreadWorker extends Worker {
             servers = List.of();
             xnio.shutdownNow();
             xnio.awaitTermination(1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The application with Undertow's handlers around it, as {@link #serve} runs it. */
+    private HttpHandler application() {
+        Object loaded = app();
+        return new HttpContinueReadHandler(loaded instanceof HttpHandler ? (HttpHandler) loaded
+                : new BlockingHandler(TimedOutAnswer.watchThread(new PortableHandler(portableApp(),
+                        Forwarded.fromConfig(context.config())))));
+    }
+
+    private XnioWorker xnio(String name) throws IOException {
+        return Xnio.getInstance(GthreadWorker.class.getClassLoader()).createWorker(OptionMap.builder()
+                .set(Options.WORKER_NAME, name)
+                .set(Options.WORKER_IO_THREADS, ioThreads)
+                .set(Options.WORKER_TASK_CORE_THREADS, threads)
+                .set(Options.WORKER_TASK_MAX_THREADS, threads)
+                .getMap());
+    }
+
+    /** Undertow's HTTP/1.1 server, every request through {@link #serve}. */
+    private HttpOpenListener openListener(HttpHandler app) {
+        HttpOpenListener open = new HttpOpenListener(new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4), undertowOptions());
+        open.setRootHandler(exchange -> serve(exchange, app));
+        return open;
+    }
+
+    /**
+     * The same Undertow server, handlers and application as {@link #run()}'s, on an XNIO worker and a
+     * loopback socket of the warm-up's own (plain HTTP), both closed when the warm-up is done.
+     */
+    @Override
+    protected WarmupListener openWarmupListener() throws IOException {
+        XnioWorker xnio = xnio("gthread-warmup");
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            AcceptingChannel<StreamConnection> server = InheritedTcpServer.wrap(xnio, channel,
+                    ChannelListeners.openListenerAdapter(openListener(application())),
+                    OptionMap.create(Options.TCP_NODELAY, true));
+            server.resumeAccepts();
+            InetSocketAddress address = (InetSocketAddress) channel.getLocalAddress();
+            return new WarmupListener() {
+                @Override
+                public InetSocketAddress address() {
+                    return address;
+                }
+
+                @Override
+                public void close() throws Exception {
+                    server.close();
+                    xnio.shutdownNow();
+                    xnio.awaitTermination(1, TimeUnit.SECONDS);
+                }
+            };
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            xnio.shutdownNow();
+            throw e;
         }
     }
 
@@ -201,8 +257,19 @@ final class GthreadWorker extends Worker {
             refuse(exchange, refused);
             return;
         }
-        requestStarted(exchange.getRequestMethod() + " " + target + " " + exchange.getProtocol());
+        String line = exchange.getRequestMethod() + " " + target + " " + exchange.getProtocol();
+        requestStarted(line);
         exchange.addExchangeCompleteListener(accessLog.enabled() ? logged(target) : finished);
+        RequestTimeouts timeouts = isWarmingUp() ? null : requestTimeouts();
+        if (timeouts != null) {
+            RequestTimeouts.Watch watch = timeouts.started(line, () -> TimedOutAnswer.send(exchange));
+            watch.startedOn(Thread.currentThread());
+            exchange.putAttachment(TimedOutAnswer.WATCH, watch);
+            exchange.addExchangeCompleteListener((ex, next) -> {
+                watch.finished();
+                next.proceed();
+            });
+        }
         exchange.addResponseCommitListener(closeUnlessKept);
         app.handleRequest(exchange);
     }

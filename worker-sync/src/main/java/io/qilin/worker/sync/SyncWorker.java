@@ -3,6 +3,7 @@ package io.qilin.worker.sync;
 import com.sun.net.httpserver.HttpHandler;
 import io.qilin.worker.Listener;
 import io.qilin.worker.Tls;
+import io.qilin.worker.WarmupListener;
 import io.qilin.worker.Worker;
 import io.qilin.worker.WorkerContext;
 import java.io.IOException;
@@ -76,6 +77,13 @@ final class SyncWorker extends Worker {
             }
             selector.close();
         }
+    }
+
+    /** The same request handler as {@link #run()}'s, on a loopback socket of the warm-up's own. */
+    @Override
+    protected WarmupListener openWarmupListener() throws IOException {
+        RequestHandler handler = new RequestHandler(context.config(), portableApp(), this::requestStarted, this::requestFinished);
+        return WarmupListener.serving(handler::serve);
     }
 
     /** Serves every connection already queued on this listener, as Gunicorn's run_for_one does. */

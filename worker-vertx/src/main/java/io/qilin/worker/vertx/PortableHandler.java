@@ -50,7 +50,14 @@ final class PortableHandler implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest request) {
-        request.body().onSuccess(body -> executor.execute(() -> serve(request, body)));
+        request.body().onSuccess(body -> executor.execute(() -> {
+            worker.runningOn(request, Thread.currentThread()); // for --request-timeout
+            try {
+                serve(request, body);
+            } finally {
+                worker.runningOn(request, null);
+            }
+        }));
         // on failure the connection broke or the body was malformed, and Vert.x has closed it
     }
 

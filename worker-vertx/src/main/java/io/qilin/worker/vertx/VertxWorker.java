@@ -3,7 +3,9 @@ package io.qilin.worker.vertx;
 import com.sun.net.httpserver.HttpHandler;
 import io.qilin.worker.AccessLog;
 import io.qilin.worker.Forwarded;
+import io.qilin.worker.RequestTimeouts;
 import io.qilin.worker.Tls;
+import io.qilin.worker.WarmupListener;
 import io.qilin.worker.Worker;
 import io.qilin.worker.WorkerConfig;
 import io.qilin.worker.WorkerContext;
@@ -14,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -21,10 +24,13 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.metrics.MetricsOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -72,11 +78,16 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
     private int beatsMissing;
     private InheritedTransport transport;
     private Vertx vertx;
-    /** The application, set by {@link #run()} before the first connection is accepted. */
+    /** The {@code --request-timeout} watch of each request in flight. */
+    private final Map<HttpServerRequest, RequestTimeouts.Watch> watches = new ConcurrentHashMap<>();
+    /** The threads a portable application runs on, or null. */
+    private ExecutorService appThreads;
+    /** The application, set before the first connection is accepted (by the warm-up, or by {@link #run()}). */
     private volatile Handler<HttpServerRequest> app;
 
     VertxWorker(WorkerContext context) {
         super(context);
+        skipNettyJfrEvents();
         WorkerConfig config = context.config();
         this.accessLog = AccessLog.fromConfig(config);
         this.forwarded = Forwarded.fromConfig(config);
@@ -93,6 +104,18 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
         this.beatsMissing = loops;
         if (!config.checkOnly()) {
             listen(config);
+        }
+    }
+
+    /**
+     * Netty 4.2 registers its buffer allocator's JFR event types when the first connection allocates,
+     * on the event loop: a quarter of a second (0.24 of 0.58 s measured) of every new worker's first
+     * request, which all of that loop's connections wait for. Off unless the user set it
+     * ({@code --worker-jvm-opts -Dio.netty.jfr.enabled=true}). Before any Netty class reads it.
+     */
+    private static void skipNettyJfrEvents() {
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
         }
     }
 
@@ -132,10 +155,8 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
 
     @Override
     protected void run() throws Exception {
-        ExecutorService appThreads = app() instanceof HttpHandler
-                ? AppThreads.start(context.config().workerConnections()) : null;
+        prepareApplication();
         try {
-            app = application(appThreads);
             transport.startAccepting();
             notifyAlive(); // ready now, rather than at the event loops' first tick a second from now
             log.debug("Serving {} on {} event loop(s), transport {}", transport.inherited().size() == 1
@@ -148,6 +169,39 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
                 appThreads.shutdown();
             }
         }
+    }
+
+    /** The application handler and, for a portable one, its threads; once, by the warm-up or by {@link #run()}. */
+    private void prepareApplication() {
+        if (app == null) {
+            appThreads = app() instanceof HttpHandler ? AppThreads.start(context.config().workerConnections()) : null;
+            app = application(appThreads);
+        }
+    }
+
+    /**
+     * One more HTTP server with the same options (without TLS) and handlers as the shared sockets', on
+     * 127.0.0.1 and a port of its own, on one of this worker's event loops; closed after the warm-up.
+     */
+    @Override
+    protected WarmupListener openWarmupListener() throws Exception {
+        prepareApplication();
+        HttpServer server = vertx.createHttpServer(serverOptions(context.config()).setSsl(false))
+                .connectionHandler(c -> idleConnections().opened(c, System.nanoTime()))
+                .requestHandler(this::serve);
+        server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.actualPort());
+        return new WarmupListener() {
+            @Override
+            public InetSocketAddress address() {
+                return address;
+            }
+
+            @Override
+            public void close() throws Exception {
+                server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
+        };
     }
 
     /** Graceful stop (TERM, max-requests, {@link #stop()}): wakes {@link #run()}, which drains. Never blocks. */
@@ -237,12 +291,44 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
     @Override
     public void started(HttpServerRequest request) {
         idleConnections().busy(request.connection());
-        requestStarted(request.method().name() + ' ' + request.uri() + ' '
-                + (request.version() == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1"));
+        String line = request.method().name() + ' ' + request.uri() + ' '
+                + (request.version() == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1");
+        requestStarted(line);
+        RequestTimeouts timeouts = isWarmingUp() ? null : requestTimeouts();
+        if (timeouts != null) {
+            RequestTimeouts.Watch watch = timeouts.started(line, () -> answerTimedOut(request));
+            watch.startedOn(Thread.currentThread());
+            watches.put(request, watch);
+        }
+    }
+
+    /** A portable application's thread took the request over, or (null) gave it back (see {@link PortableHandler}). */
+    void runningOn(HttpServerRequest request, Thread thread) {
+        RequestTimeouts.Watch watch = watches.get(request);
+        if (watch != null) {
+            watch.runningOn(thread);
+        }
+    }
+
+    /** {@code --request-timeout}: 503 and close, or just close once the response has started. Never blocks. */
+    private static void answerTimedOut(HttpServerRequest request) {
+        HttpServerResponse response = request.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        if (response.headWritten()) {
+            request.connection().close();
+        } else {
+            refuse(request, 503, "Request timed out");
+        }
     }
 
     @Override
     public void finished(HttpServerRequest request, long nanos, long bytes) {
+        RequestTimeouts.Watch watch = watches.remove(request);
+        if (watch != null) {
+            watch.finished();
+        }
         requestFinished();
         if (accessLog.enabled() && bytes >= 0) {
             SocketAddress peer = request.remoteAddress();

@@ -33,7 +33,7 @@ final class StatusTable {
                 .append(")\n\n");
 
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"PID", "GEN", "STATE", "AGE", "REQUESTS", "IN FLIGHT", "HEARTBEAT", "HEAP", "REQUEST"});
+        rows.add(new String[] {"PID", "GEN", "STATE", "AGE", "REQUESTS", "IN FLIGHT", "HEARTBEAT", "HEAP", "WARM-UP", "REQUEST"});
         for (Map<String, Object> w : workers) {
             Object request = w.get("request");
             rows.add(new String[] {
@@ -41,6 +41,7 @@ final class StatusTable {
                 duration(num(w.get("age_ms"))), String.valueOf(w.get("requests")), String.valueOf(w.get("in_flight")),
                 duration(num(w.get("heartbeat_age_ms"))) + " ago",
                 num(w.get("heap_max")) == 0 ? "-" : bytes(num(w.get("heap_used"))) + " / " + bytes(num(w.get("heap_max"))),
+                num(w.get("warmup_ms")) == 0 ? "-" : duration(num(w.get("warmup_ms"))),
                 request == null ? "-" : request + " (for " + duration(num(w.get("request_ms"))) + ")"});
         }
         table(sb, rows);

@@ -14,7 +14,7 @@ class StatusTableTest {
                 + "\"settings\":{\"digest\":\"abcdef123456\",\"app\":\"a.B\",\"worker_jvm_opts\":\"\"}},"
                 + "\"workers\":[{\"pid\":11,\"generation\":2,\"state\":\"ready\",\"age_ms\":61000,\"requests\":1021,"
                 + "\"in_flight\":1,\"request\":\"GET /slow HTTP/1.1\",\"request_ms\":2500,\"heartbeat_age_ms\":400,"
-                + "\"heap_used\":43000000,\"heap_max\":268435456},{\"pid\":12,\"generation\":3,\"state\":\"booting\","
+                + "\"heap_used\":43000000,\"heap_max\":268435456,\"warmup_ms\":412},{\"pid\":12,\"generation\":3,\"state\":\"booting\","
                 + "\"age_ms\":900,\"requests\":0,\"in_flight\":0,\"request\":null,\"request_ms\":0,\"heartbeat_age_ms\":900,"
                 + "\"heap_used\":0,\"heap_max\":0}],\"recent_exits\":[{\"pid\":9,\"generation\":2,\"reason\":\"crashed\","
                 + "\"detail\":\"exit code 70\",\"ago_ms\":5000}],\"reloads\":[]}";
@@ -23,9 +23,9 @@ class StatusTableTest {
                 + "Reloading: generation 3 is starting; generation 2 serves meanwhile\n"
                 + "Listening at: http://0.0.0.0:8000, unix:/run/a.sock\n"
                 + "Settings: app=a.B (digest abcdef123456)\n\n"
-                + "PID  GEN  STATE    AGE    REQUESTS  IN FLIGHT  HEARTBEAT  HEAP        REQUEST\n"
-                + "11   2    ready    1m01s  1021      1          400ms ago  41M / 256M  GET /slow HTTP/1.1 (for 2.5s)\n"
-                + "12   3    booting  900ms  0         0          900ms ago  -           -\n");
+                + "PID  GEN  STATE    AGE    REQUESTS  IN FLIGHT  HEARTBEAT  HEAP        WARM-UP  REQUEST\n"
+                + "11   2    ready    1m01s  1021      1          400ms ago  41M / 256M  412ms    GET /slow HTTP/1.1 (for 2.5s)\n"
+                + "12   3    booting  900ms  0         0          900ms ago  -           -        -\n");
         assertThat(table).contains("Recent worker exits, newest last:\n  9  generation 2  crashed  exit code 70  5.0s ago\n");
     }
 
