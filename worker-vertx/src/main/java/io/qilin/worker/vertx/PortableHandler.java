@@ -246,7 +246,21 @@ final class PortableHandler implements Handler<HttpServerRequest> {
             }
             Buffer chunk = pending;
             pending = Buffer.buffer();
-            await(response.write(chunk)); // waiting for each write is the backpressure
+            await(response.write(chunk));
+            awaitDrain(); // the backpressure: Vert.x completes a write once queued, not once the client took it
+        }
+
+        /** Waits, at most the write timeout, while the connection's write queue is full. */
+        private void awaitDrain() throws IOException {
+            if (!response.writeQueueFull()) {
+                return;
+            }
+            java.util.concurrent.CompletableFuture<Void> drained = new java.util.concurrent.CompletableFuture<>();
+            response.drainHandler(v -> drained.complete(null));
+            if (!response.writeQueueFull()) {
+                return; // drained meanwhile
+            }
+            await(Future.fromCompletionStage(drained));
         }
 
         private void await(Future<?> future) throws IOException {
