@@ -78,10 +78,11 @@ public final class Settings {
                     + "before serving it and caps it at a quarter of the worker's heap (at most 1 GiB).", "--limit-request-body");
     public static final Setting<Integer> HEADER_TIMEOUT = Setting.integer("header_timeout", SECURITY, "SECONDS", 10, 1,
             "A client has this long to send a request's line and headers, counted from the connection (sync, vertx) "
-                    + "or from its first byte (gthread); then 408, or a plain close if it sent nothing. Keep it "
-                    + "shorter than --timeout.", "--header-timeout");
+                    + "or from its first byte (gthread); then sync answers 408 (or just closes if nothing was sent), "
+                    + "gthread and vertx close the connection. Keep it shorter than --timeout.", "--header-timeout");
     public static final Setting<Integer> BODY_TIMEOUT = Setting.integer("body_timeout", SECURITY, "SECONDS", 10, 1,
-            "The longest pause while a request body arrives; then 408 (sync) or the connection is closed.",
+            "The longest pause while a request body arrives; then sync answers 408, gthread and vertx (portable "
+                    + "applications) close the connection.",
             "--body-timeout");
     public static final Setting<Integer> WRITE_TIMEOUT = Setting.integer("write_timeout", SECURITY, "SECONDS", 10, 1,
             "The longest a response write may make no progress (a client that does not read); then the connection "

@@ -133,8 +133,19 @@ final class PortableHandler implements Handler<HttpServerRequest> {
                 throw new IllegalStateException("the handler returned without calling sendResponseHeaders()");
             }
             exchange.getResponseBody().close();
+        } catch (WriteTimeout t) {
+            log.warn("Closed the connection of {} {}: {}", request.method(), request.uri(), t.getMessage());
         } catch (Throwable t) {
             VertxWorker.fail(request, t);
+        }
+    }
+
+    /** The client took nothing of the response for {@code --write-timeout}. */
+    static final class WriteTimeout extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        WriteTimeout(long millis) {
+            super("the client read nothing of the response for " + millis + " ms (--write-timeout)");
         }
     }
 
@@ -268,8 +279,7 @@ final class PortableHandler implements Handler<HttpServerRequest> {
                 future.toCompletionStage().toCompletableFuture().get(writeTimeoutMillis, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 request.connection().close();
-                throw new IOException("the client read nothing of the response for " + writeTimeoutMillis
-                        + " ms (--write-timeout); connection closed");
+                throw new WriteTimeout(writeTimeoutMillis);
             } catch (ExecutionException e) {
                 throw new IOException("writing the response failed: " + e.getCause(), e.getCause());
             } catch (InterruptedException e) {
