@@ -56,6 +56,8 @@ class SlowClientsIT {
                 // four rounds of cuts (each at least 3 s): the attack outlasts the heartbeat timeout
                 await().atMost(Duration.ofMinutes(2)).until(() -> attack.reconnects() >= 1200);
                 load.stop();
+                System.out.printf("%s slowloris: %.4f of normal requests answered, %s; %d slowloris reconnects%n", kind,
+                        ratio(load), load, attack.reconnects());
                 assertThat(ratio(load)).as(load.toString()).isGreaterThanOrEqualTo(REQUIRED_SUCCESS);
                 assertThat(load.successes()).as(load.toString()).isPositive();
             }
@@ -78,6 +80,7 @@ class SlowClientsIT {
                 // the flood lasts past the heartbeat timeout (10 s) and the idle connections' header deadline (3 s)
                 await().pollDelay(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(13)).until(() -> true);
                 load.stop();
+                System.out.printf("%s idle flood: %.4f of normal requests answered, %s%n", kind, ratio(load), load);
                 assertThat(ratio(load)).as(load.toString()).isGreaterThanOrEqualTo(REQUIRED_SUCCESS);
             } finally {
                 for (Socket s : idle) {
