@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@code /hang}: never answers;</li>
  *   <li>{@code /boom}: the worker process dies at once (exit code 70);</li>
  *   <li>{@code /echo}: the request body back;</li>
+ *   <li>{@code /big?mb=N}: N MiB of zeros (default 64), for a client that does not read;</li>
  *   <li>{@code /whoami}: the client's address and the scheme, as the worker sees them;</li>
  *   <li>{@code /leak?mb=N}: keeps N more MiB (default 16) for as long as the worker lives, a memory leak;</li>
  *   <li>anything else: {@code ok}.</li>
@@ -53,6 +54,16 @@ public class TestApp implements HttpHandler {
                     body = in.readAllBytes();
                 }
                 send(exchange, 200, body);
+                break;
+            case "/big": // ?mb=N MiB of zeros (default 64), written 64 KiB at a time, for clients that do not read
+                long mib = (long) number(exchange.getRequestURI().getQuery(), "mb=", 64);
+                exchange.sendResponseHeaders(200, mib << 20);
+                try (java.io.OutputStream out = exchange.getResponseBody()) {
+                    byte[] chunk = new byte[64 << 10];
+                    for (long i = 0; i < mib * 16; i++) {
+                        out.write(chunk);
+                    }
+                }
                 break;
             case "/whoami":
                 send(exchange, 200, (exchange.getRemoteAddress().getAddress().getHostAddress() + " "

@@ -20,6 +20,7 @@ public final class ExitCodes {
     public static final int WORKER_BOOT_ERROR = 5;
     /** An exception ended a worker that had booted (Gunicorn's {@code sys.exit(-1)}). */
     public static final int CRASHED = 255;
+    /**
      * Stopped gracefully after a request outran {@code --request-timeout} and left a thread of the
      * application stuck: a recycle, not a crash (see {@link RequestTimeouts}).
      */

@@ -75,6 +75,26 @@ public final class WorkerConfig {
         return getInt("LIMIT_REQUEST_FIELD_SIZE", 8190);
     }
 
+    /** The largest request body, in bytes (413 beyond); 0 = unlimited. */
+    public long limitRequestBody() {
+        return getLong("LIMIT_REQUEST_BODY", 10L * 1024 * 1024);
+    }
+
+    /** Seconds a client has to send a request's line and headers (408 after). */
+    public int headerTimeout() {
+        return getInt("HEADER_TIMEOUT", 10);
+    }
+
+    /** Seconds a request body may pause between two reads. */
+    public int bodyTimeout() {
+        return getInt("BODY_TIMEOUT", 10);
+    }
+
+    /** Seconds a response write may make no progress before the connection is closed. */
+    public int writeTimeout() {
+        return getInt("WRITE_TIMEOUT", 10);
+    }
+
     /** The pid of the master that started this worker. */
     public long masterPid() {
         return getLong("MASTER_PID", 0);

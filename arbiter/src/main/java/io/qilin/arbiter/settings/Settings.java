@@ -87,6 +87,22 @@ public final class Settings {
     public static final Setting<Integer> LIMIT_REQUEST_FIELD_SIZE = Setting.integer("limit_request_field_size", SECURITY,
             "BYTES", 8190, 0, "Longest header field (431 beyond).", "--limit-request-field_size",
             "--limit-request-field-size");
+    public static final Setting<Integer> LIMIT_REQUEST_BODY = Setting.integer("limit_request_body", SECURITY, "BYTES",
+            10 * 1024 * 1024, 0, "Largest request body, in bytes (413 beyond, checked against Content-Length and while "
+                    + "a chunked body streams in); 0 means unlimited, except on sync, which buffers each request in memory "
+                    + "before serving it and caps it at a quarter of the worker's heap (at most 1 GiB).", "--limit-request-body");
+    public static final Setting<Integer> HEADER_TIMEOUT = Setting.integer("header_timeout", SECURITY, "SECONDS", 10, 1,
+            "A client has this long to send a request's line and headers, counted from the connection (sync, vertx) "
+                    + "or from its first byte (gthread); then sync answers 408 (or just closes if nothing was sent), "
+                    + "gthread and vertx close the connection. Keep it shorter than --timeout.", "--header-timeout");
+    public static final Setting<Integer> BODY_TIMEOUT = Setting.integer("body_timeout", SECURITY, "SECONDS", 10, 1,
+            "The longest pause while a request body arrives; then sync answers 408, gthread and vertx (portable "
+                    + "applications) close the connection.",
+            "--body-timeout");
+    public static final Setting<Integer> WRITE_TIMEOUT = Setting.integer("write_timeout", SECURITY, "SECONDS", 10, 1,
+            "The longest a response write may make no progress (a client that does not read); then the connection "
+                    + "is closed. On sync at most half of --timeout, so a stuck client never gets the worker aborted.",
+            "--write-timeout");
     public static final Setting<Boolean> CHECK_CONFIG = Setting.toggle("check_config", DEBUGGING,
             "Check the settings and load the application in a throwaway worker, then exit 0 (or 1).", "--check-config");
     public static final Setting<Boolean> PRINT_CONFIG = Setting.toggle("print_config", DEBUGGING,
@@ -183,7 +199,9 @@ public final class Settings {
     /** Every setting, in the order of the docs. */
     public static final List<Setting<?>> ALL = List.of(CONFIG, BIND, BACKLOG, WORKERS_COUNT, WORKER_CLASS, THREADS,
             WORKER_CONNECTIONS, MAX_REQUESTS, MAX_REQUESTS_JITTER, TIMEOUT, GRACEFUL_TIMEOUT, KEEPALIVE, BOOT_TIMEOUT,
-            REQUEST_TIMEOUT, WARMUP_REQUESTS, WARMUP_PATH, WARMUP_HOOK, LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
+            REQUEST_TIMEOUT, WARMUP_REQUESTS, WARMUP_PATH, WARMUP_HOOK, LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS,
+            LIMIT_REQUEST_FIELD_SIZE, LIMIT_REQUEST_BODY, HEADER_TIMEOUT, BODY_TIMEOUT, WRITE_TIMEOUT, CHECK_CONFIG,
+            PRINT_CONFIG, DAEMON,
             RAW_ENV, PIDFILE, WORKER_TMP_DIR, CONTROL_SOCKET, PROC_NAME, CHDIR, USER, GROUP, INITGROUPS, UMASK,
             FORWARDED_ALLOW_IPS, CERTFILE, KEYFILE, AOT_CACHE, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
             ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, HEALTH_BIND, LOGLEVEL, CAPTURE_OUTPUT, LOG_CONFIG, HOOKS, REUSE_PORT, STATSD_HOST, STATSD_PREFIX);

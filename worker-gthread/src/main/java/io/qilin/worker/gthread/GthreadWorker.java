@@ -128,6 +128,10 @@ final class GthreadWorker extends Worker {
                     .set(Options.TCP_NODELAY, true)
                     .set(Options.CONNECTION_HIGH_WATER, workerConnections) // per listener
                     .set(Options.CONNECTION_LOW_WATER, workerConnections)
+                    // XNIO gives every accepted connection these; Undertow wraps it in its timeout conduits:
+                    // a read (the body) or a write (a client that does not read) without progress fails
+                    .set(Options.READ_TIMEOUT, (int) TimeUnit.SECONDS.toMillis(Math.max(1, context.config().bodyTimeout())))
+                    .set(Options.WRITE_TIMEOUT, (int) TimeUnit.SECONDS.toMillis(Math.max(1, context.config().writeTimeout())))
                     .getMap();
             ChannelListener<AcceptingChannel<StreamConnection>> accept = acceptor(open);
             List<AcceptingChannel<StreamConnection>> wrapped = new ArrayList<>();
@@ -155,7 +159,7 @@ final class GthreadWorker extends Worker {
         Object loaded = app();
         return new HttpContinueReadHandler(loaded instanceof HttpHandler ? (HttpHandler) loaded
                 : new BlockingHandler(TimedOutAnswer.watchThread(new PortableHandler(portableApp(),
-                        Forwarded.fromConfig(context.config())))));
+                        Forwarded.fromConfig(context.config()), checks.maxBody()))));
     }
 
     private XnioWorker xnio(String name) throws IOException {
@@ -214,7 +218,12 @@ final class GthreadWorker extends Worker {
                 .set(UndertowOptions.NO_REQUEST_TIMEOUT, keepAlive > 0 ? keepAlive * 1000 : FIRST_REQUEST_TIMEOUT_MILLIS)
                 .set(UndertowOptions.MAX_HEADER_SIZE, checks.maxHeaderSize()) // Undertow's default is 1 MiB
                 .set(UndertowOptions.MAX_HEADERS, checks.maxHeaders())
-                .set(UndertowOptions.MAX_ENTITY_SIZE, 0L) // no body limit, as Gunicorn (Undertow's is 2 MiB)
+                // the head must be parsed within --header-timeout of its first byte
+                .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) TimeUnit.SECONDS.toMillis(
+                        Math.max(1, context.config().headerTimeout())))
+                // a long Content-Length is refused by RequestChecks, a long chunked body by LimitedBody for
+                // portable applications; this backstop, one buffer later, closes the connection of a native handler's
+                .set(UndertowOptions.MAX_ENTITY_SIZE, checks.maxBody() > 0 ? checks.maxBody() + BUFFER_SIZE : -1L)
                 .getMap();
     }
 

@@ -22,10 +22,13 @@ final class PortableHandler implements HttpHandler {
 
     private final com.sun.net.httpserver.HttpHandler app;
     private final Forwarded forwarded;
+    /** --limit-request-body, 0 for none. */
+    private final long maxBody;
 
-    PortableHandler(com.sun.net.httpserver.HttpHandler app, Forwarded forwarded) {
+    PortableHandler(com.sun.net.httpserver.HttpHandler app, Forwarded forwarded, long maxBody) {
         this.app = app;
         this.forwarded = forwarded;
+        this.maxBody = maxBody;
     }
 
     @Override
@@ -38,7 +41,7 @@ final class PortableHandler implements HttpHandler {
             GthreadWorker.refuse(exchange, StatusCodes.BAD_REQUEST);
             return;
         }
-        UndertowHttpExchange portable = new UndertowHttpExchange(exchange, uri, forwarded);
+        UndertowHttpExchange portable = new UndertowHttpExchange(exchange, uri, forwarded, maxBody);
         try {
             app.handle(portable);
             if (!portable.responseStarted()) {
@@ -54,7 +57,8 @@ final class PortableHandler implements HttpHandler {
             if (portable.responseStarted() || exchange.isResponseStarted()) {
                 IoUtils.safeClose(exchange.getConnection());
             } else {
-                exchange.setStatusCode(StatusCodes.INTERNAL_SERVER_ERROR);
+                exchange.setStatusCode(e instanceof LimitedBody.TooLarge
+                        ? StatusCodes.REQUEST_ENTITY_TOO_LARGE : StatusCodes.INTERNAL_SERVER_ERROR);
                 exchange.setPersistent(false);
             }
         }

@@ -19,6 +19,8 @@ import java.util.Locale;
  *       the last coding must be {@code chunked}, once (400); codings other than identity, gzip, deflate
  *       and compress are 501; none on HTTP/1.0 (400).</li>
  *   <li>{@code Expect} other than {@code 100-continue}: 417.</li>
+ *   <li>A {@code Content-Length} over {@code --limit-request-body}: 413 (a chunked body is stopped by
+ *       Undertow's {@code MAX_ENTITY_SIZE} as it streams in).</li>
  * </ul>
  */
 final class RequestChecks {
@@ -33,21 +35,29 @@ final class RequestChecks {
     private final int requestLine;
     private final int fields;
     private final int fieldSize;
+    private final long maxBody;
 
-    RequestChecks(int requestLine, int fields, int fieldSize) {
+    RequestChecks(int requestLine, int fields, int fieldSize, long maxBody) {
+        this.maxBody = maxBody;
         this.requestLine = requestLine <= 0 || requestLine > MAX_REQUEST_LINE ? MAX_REQUEST_LINE : requestLine;
         this.fields = fields <= 0 || fields > MAX_HEADER_FIELDS ? MAX_HEADER_FIELDS : fields;
         this.fieldSize = fieldSize <= 0 ? DEFAULT_FIELD_SIZE : fieldSize;
     }
 
     static RequestChecks of(WorkerConfig config) {
-        return new RequestChecks(config.limitRequestLine(), config.limitRequestFields(), config.limitRequestFieldSize());
+        return new RequestChecks(config.limitRequestLine(), config.limitRequestFields(), config.limitRequestFieldSize(),
+                config.limitRequestBody());
     }
 
     /** Undertow's bound on the request head: Gunicorn's header buffer plus the request line. */
     int maxHeaderSize() {
         long head = requestLine + 2L + fields * (fieldSize + 2L) + 4;
         return (int) Math.min(head, Integer.MAX_VALUE);
+    }
+
+    /** The largest body, 0 for no limit. */
+    long maxBody() {
+        return maxBody;
     }
 
     /**
@@ -71,6 +81,9 @@ final class RequestChecks {
         String expect = exchange.getRequestHeaders().getFirst(Headers.EXPECT);
         if (status == 0 && expect != null && exchange.isHttp11() && !expect.equalsIgnoreCase("100-continue")) {
             status = StatusCodes.EXPECTATION_FAILED;
+        }
+        if (status == 0 && maxBody > 0 && exchange.getRequestContentLength() > maxBody) {
+            status = StatusCodes.REQUEST_ENTITY_TOO_LARGE;
         }
         return status;
     }

@@ -20,9 +20,9 @@ final class UndertowHttpExchange extends PortableExchange {
     private final HttpServerExchange exchange;
     private Headers requestHeaders;
 
-    UndertowHttpExchange(HttpServerExchange exchange, URI uri, Forwarded forwarded) {
+    UndertowHttpExchange(HttpServerExchange exchange, URI uri, Forwarded forwarded, long maxBody) {
         super(exchange.getRequestMethod().toString(), uri, exchange.getProtocol().toString(),
-                null, exchange.getInputStream(), exchange.getDestinationAddress(),
+                null, LimitedBody.of(exchange.getInputStream(), maxBody), exchange.getDestinationAddress(),
                 forwarded.remote(exchange.getSourceAddress(), exchange.getRequestHeaders()::getFirst));
         this.exchange = exchange;
         setAttribute(Forwarded.SCHEME_ATTRIBUTE, forwarded.scheme(exchange.getSourceAddress(),

@@ -30,6 +30,12 @@ public final class TestApp implements HttpHandler {
                     out.write(body);
                 }
                 return;
+            case "/big": // 16 MiB, for a client that never reads
+                exchange.sendResponseHeaders(200, 16 << 20);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(new byte[16 << 20]);
+                }
+                return;
             case "/stream":
                 exchange.sendResponseHeaders(200, 0);
                 try (OutputStream out = exchange.getResponseBody()) {

@@ -57,6 +57,7 @@ final class RequestHandler {
     private final int limitFields;
     private final int limitFieldSize;
     private final int socketTimeoutMillis;
+    private final long limitBody;
     private final Http1Config http1;
 
     RequestHandler(WorkerConfig config, HttpHandler app, Consumer<String> started, Runnable finished) {
@@ -71,7 +72,12 @@ final class RequestHandler {
         this.limitFields = fields <= 0 || fields > MAX_FIELDS ? MAX_FIELDS : fields;
         int size = config.limitRequestFieldSize();
         this.limitFieldSize = size <= 0 ? MAX_LINE : size;
-        this.socketTimeoutMillis = Math.max(0, config.timeout()) * 1000;
+        // only sockets the reactor did not buffer (TLS) are read here: each read within the header timeout,
+        // and within half the heartbeat timeout, so a silent client never gets the worker aborted
+        int readSeconds = config.timeout() > 0 ? Math.min(config.headerTimeout(), Math.max(1, config.timeout() / 2))
+                : config.headerTimeout();
+        this.socketTimeoutMillis = Math.max(1, readSeconds) * 1000;
+        this.limitBody = config.limitRequestBody();
         // httpcore5 gets the loosest limits; the exact ones are checked below, where we know which limit it was
         this.http1 = Http1Config.custom()
                 .setMaxLineLength(Math.max(limitLine, limitFieldSize) + 2)
@@ -95,6 +101,10 @@ final class RequestHandler {
                     return; // closed before sending anything
                 }
                 validate(request, parser.requestLineLength());
+                if (tooLarge(request)) {
+                    ErrorPage.write(socket.getOutputStream(), 413, "Request body too large (limit " + limitBody + " bytes)");
+                    return;
+                }
                 conn.receiveRequestEntity(request);
             } catch (HttpException | MessageConstraintException e) {
                 int status = statusOf(e, parser.requestLineLength() >= 0);
@@ -126,6 +136,9 @@ final class RequestHandler {
                 ErrorPage.write(socket.getOutputStream(), 417, "Unsupported expectation: " + expect.getValue());
                 return;
             }
+        }
+        if (expect != null && version.greaterEquals(HttpVersion.HTTP_1_1)
+                && !(socket instanceof BufferedSocket && ((BufferedSocket) socket).continueSent())) {
             OutputStream raw = socket.getOutputStream();
             raw.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             raw.flush();
@@ -175,6 +188,12 @@ final class RequestHandler {
             exchange.close();
             out.flush();
         } catch (Exception | StackOverflowError e) {
+            if (e instanceof ChannelOutput.WriteTimeoutException) {
+                log.warn("Reset the connection of {} {} from {}: {}", request.getMethod(), uri,
+                        socket.getRemoteSocketAddress(), e.getMessage());
+                socket.setSoLinger(true, 0); // as nginx's reset_timedout_connection: drop the unsent response now
+                return;
+            }
             if (body.failure != null) {
                 log.warn("Invalid request body from {}: {}", socket.getRemoteSocketAddress(), body.failure.getMessage());
                 if (!exchange.responseStarted()) {
@@ -231,6 +250,19 @@ final class RequestHandler {
         }
         if (hosts > 1 || contentTypes > 1) {
             throw new ProtocolException("Duplicate " + (hosts > 1 ? "Host" : "Content-Type") + " header");
+        }
+    }
+
+    /** True when the declared body is over --limit-request-body (the reactor has already refused a chunked one). */
+    private boolean tooLarge(ClassicHttpRequest request) {
+        Header length = request.getFirstHeader("Content-Length");
+        if (limitBody <= 0 || length == null) {
+            return false;
+        }
+        try {
+            return Long.parseLong(length.getValue().trim()) > limitBody;
+        } catch (NumberFormatException e) {
+            return false; // the framing check refuses it
         }
     }
 

@@ -5,10 +5,14 @@ import io.qilin.worker.Listener;
 import io.qilin.worker.Tls;
 import io.qilin.worker.WarmupListener;
 import io.qilin.worker.Worker;
+import io.qilin.worker.WorkerConfig;
 import io.qilin.worker.WorkerContext;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import java.nio.channels.ClosedSelectorException;
@@ -21,15 +25,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gunicorn's sync worker: wait for a connection on any listener, serve exactly one request on it,
- * close it, repeat. The heartbeat comes from this loop, so a request that runs longer than
- * {@code --timeout} gets the worker aborted. The listeners stay non-blocking (the flag is shared with
- * the master and siblings); a busy worker is not selecting, so queued connections go to idle siblings.
+ * Gunicorn's sync worker, one request at a time and {@code Connection: close}, with Puma's reactor in
+ * front: a {@link Reactor} thread reads each request whole, under the header and body deadlines, and
+ * only then does the one request thread serve it. The heartbeat comes from the request thread, so a
+ * request that runs longer than {@code --timeout} gets the worker aborted, and a slow client never does.
+ * <p>With TLS there is no reactor yet: the request thread accepts and reads the request itself, each
+ * read bounded by {@code --header-timeout} (at most half of {@code --timeout}).
  */
 final class SyncWorker extends Worker {
     private static final Logger log = LoggerFactory.getLogger(SyncWorker.class);
+    /** Buffered requests never take more than this share of the heap... */
+    private static final int HEAP_SHARE = 4;
+    /** ...nor more than 1 GiB, which keeps every offset in an int. */
+    private static final long MAX_BUDGET = 1L << 30;
+    /** Room for the request line and the CRLFs besides the header fields. */
+    private static final int HEAD_SLACK = 8192;
 
     private final Selector selector;
+    private volatile Reactor reactor;
     private SSLSocketFactory tls;
 
     SyncWorker(WorkerContext context) {
@@ -42,16 +55,94 @@ final class SyncWorker extends Worker {
     }
 
     @Override
-    protected void run() throws IOException {
+    protected void run() throws Exception {
         HttpHandler app = portableApp();
-        if (Tls.enabled(context.config())) {
-            try {
-                tls = Tls.serverContext(context.config()).getSocketFactory();
-            } catch (GeneralSecurityException e) {
-                throw new IOException("cannot set up TLS: " + e.getMessage(), e);
-            }
-        }
         RequestHandler handler = new RequestHandler(context.config(), app, this::requestStarted, this::requestFinished);
+        try {
+            if (Tls.enabled(context.config())) {
+                try {
+                    tls = Tls.serverContext(context.config()).getSocketFactory();
+                } catch (GeneralSecurityException e) {
+                    throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+                }
+                serveBlocking(handler);
+            } else {
+                serveFromReactor(handler);
+            }
+        } finally {
+            for (Listener l : context.listeners()) {
+                l.channel().close();
+            }
+            selector.close();
+        }
+    }
+
+    /** The request thread: takes each complete request from the reactor and serves it. */
+    private void serveFromReactor(RequestHandler handler) throws Exception {
+        List<ServerSocketChannel> channels = new ArrayList<>();
+        for (Listener l : context.listeners()) {
+            channels.add(l.channel());
+        }
+        Reactor r = new Reactor(channels, limits(context.config()));
+        Thread thread = new Thread(r, "qilin-reactor");
+        thread.setDaemon(true);
+        reactor = r;
+        thread.start();
+        if (!isAlive()) {
+            r.stop(0); // stopped before the reactor existed
+        }
+        long waitMillis = waitMillis(context.config().timeout());
+        long writeTimeoutMillis = writeTimeoutMillis(context.config());
+        while (!r.drained()) {
+            notifyAlive();
+            ClientConnection c = r.next(waitMillis);
+            if (c == null) {
+                continue;
+            }
+            try {
+                handler.serve(new BufferedSocket(c, selector, writeTimeoutMillis, this::notifyAlive));
+            } finally {
+                forgetWrites(c);
+                r.served(c);
+            }
+            notifyAlive();
+        }
+        thread.join(TimeUnit.SECONDS.toMillis(1));
+    }
+
+    /**
+     * Deregisters a connection from the selector its response waited on: NIO closes a channel's socket
+     * only once no selector holds it, so without this a closed connection would stay open.
+     */
+    private void forgetWrites(ClientConnection c) throws IOException {
+        SelectionKey key = c.channel.keyFor(selector);
+        if (key != null) {
+            key.cancel();
+            selector.selectNow();
+        }
+    }
+
+    /** What the reactor enforces, from the settings. */
+    static Reactor.Limits limits(WorkerConfig config) {
+        long budget = Math.min(MAX_BUDGET, Runtime.getRuntime().maxMemory() / HEAP_SHARE);
+        long body = config.limitRequestBody() <= 0 ? budget : Math.min(budget, config.limitRequestBody());
+        int line = config.limitRequestLine() <= 0 ? 8190 : config.limitRequestLine();
+        int fields = config.limitRequestFields() <= 0 ? 32768 : config.limitRequestFields();
+        int fieldSize = config.limitRequestFieldSize() <= 0 ? 8190 : config.limitRequestFieldSize();
+        long head = Math.min(MAX_BUDGET, line + (long) (fields + 1) * (fieldSize + 2) + HEAD_SLACK);
+        return new Reactor.Limits(Math.max(1, config.workerConnections()),
+                TimeUnit.SECONDS.toNanos(Math.max(1, config.headerTimeout())),
+                TimeUnit.SECONDS.toNanos(Math.max(1, config.bodyTimeout())), (int) head, body, budget);
+    }
+
+    /** {@code --write-timeout}, but at most half the heartbeat timeout: a stuck client must never get the worker aborted. */
+    static long writeTimeoutMillis(WorkerConfig config) {
+        long write = TimeUnit.SECONDS.toMillis(Math.max(1, config.writeTimeout()));
+        return config.timeout() > 0 ? Math.max(500, Math.min(write, config.timeout() * 500L)) : write;
+    }
+
+    /** With TLS: wait for a connection on any listener, serve one request on it, close it, repeat. */
+    private void serveBlocking(RequestHandler handler) throws IOException {
         for (Listener l : context.listeners()) {
             l.channel().register(selector, SelectionKey.OP_ACCEPT);
         }
@@ -71,11 +162,6 @@ final class SyncWorker extends Worker {
             }
         } catch (ClosedSelectorException stopped) {
             // closed by a stop request
-        } finally {
-            for (Listener l : context.listeners()) {
-                l.channel().close();
-            }
-            selector.close();
         }
     }
 
@@ -102,13 +188,10 @@ final class SyncWorker extends Worker {
             ch.configureBlocking(true);
             Socket socket = ch.getRemoteAddress() instanceof java.net.UnixDomainSocketAddress
                     ? new UnixSocketAdapter(ch) : ch.socket();
-            if (tls != null) {
-                // the handshake happens on the first read, within the request's time
-                SSLSocket ssl = (SSLSocket) tls.createSocket(socket, null, socket.getPort(), true);
-                ssl.setUseClientMode(false);
-                socket = ssl;
-            }
-            handler.serve(socket);
+            // the handshake happens on the first read, within the request's time
+            SSLSocket ssl = (SSLSocket) tls.createSocket(socket, null, socket.getPort(), true);
+            ssl.setUseClientMode(false);
+            handler.serve(ssl);
             notifyAlive();
         }
     }
@@ -116,6 +199,10 @@ final class SyncWorker extends Worker {
     @Override
     protected void stopAccepting() {
         super.stopAccepting();
+        Reactor r = reactor;
+        if (r != null) {
+            r.stop(TimeUnit.SECONDS.toNanos(context.config().gracefulTimeout()));
+        }
         selector.wakeup();
     }
 

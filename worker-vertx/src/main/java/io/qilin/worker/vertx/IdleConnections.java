@@ -6,9 +6,10 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * The connections of one event loop, each with the time it began waiting for its next request (or
- * its first). {@link #sweep(long)} closes those that waited longer than the limit; a connection
- * with a request in progress is never closed, however long the request takes.
+ * The connections of one event loop, each with the time by which its next request's head must have
+ * come: {@code --header-timeout} after the connection opened, the keep-alive after each response.
+ * {@link #sweep(long)} closes those past it, whether they sent nothing or part of a head (slowloris);
+ * a connection with a request in progress is never closed, however long the request takes.
  * Only the loop's own thread uses an instance: its connections' events and its sweep all run there.
  * A sweep every fraction of the limit replaces a timer set and cancelled on every request, which
  * cost more CPU than the rest of the worker's per-request bookkeeping.
@@ -16,46 +17,52 @@ import java.util.Map;
 final class IdleConnections {
     private static final long BUSY = Long.MIN_VALUE;
 
-    private final Map<HttpConnection, long[]> waitingSince = new HashMap<>();
-    private final long limitNanos;
+    private final Map<HttpConnection, long[]> waitingUntil = new HashMap<>();
+    private final long firstNanos;
+    private final long idleNanos;
 
-    IdleConnections(long limitNanos) {
-        this.limitNanos = limitNanos;
+    /**
+     * @param firstNanos how long a new connection has for its first request's head
+     * @param idleNanos how long a connection has for the next request's head after a response
+     */
+    IdleConnections(long firstNanos, long idleNanos) {
+        this.firstNanos = firstNanos;
+        this.idleNanos = idleNanos;
     }
 
-    /** A new connection: it waits for its first request from now. */
+    /** A new connection: its first request's head must come within the first limit. */
     void opened(HttpConnection connection, long now) {
-        waitingSince.put(connection, new long[] {now});
-        connection.closeHandler(v -> waitingSince.remove(connection));
+        waitingUntil.put(connection, new long[] {now + firstNanos});
+        connection.closeHandler(v -> waitingUntil.remove(connection));
     }
 
     /** A request started on the connection. */
     void busy(HttpConnection connection) {
-        long[] since = waitingSince.get(connection);
-        if (since != null) {
-            since[0] = BUSY;
+        long[] until = waitingUntil.get(connection);
+        if (until != null) {
+            until[0] = BUSY;
         }
     }
 
-    /** The connection's response is done: it waits for its next request from now. */
+    /** The connection's response is done: it waits for its next request from now, for the keep-alive. */
     void waiting(HttpConnection connection, long now) {
-        long[] since = waitingSince.get(connection);
-        if (since != null) {
-            since[0] = now;
+        long[] until = waitingUntil.get(connection);
+        if (until != null) {
+            until[0] = now + idleNanos;
         }
     }
 
     /** The connection is no longer an HTTP connection (an upgrade): never closed for being idle. */
     void forget(HttpConnection connection) {
-        waitingSince.remove(connection);
+        waitingUntil.remove(connection);
     }
 
-    /** Closes every connection that has waited at least the limit. */
+    /** Closes every connection past its deadline. */
     void sweep(long now) {
-        for (Iterator<Map.Entry<HttpConnection, long[]>> it = waitingSince.entrySet().iterator(); it.hasNext();) {
+        for (Iterator<Map.Entry<HttpConnection, long[]>> it = waitingUntil.entrySet().iterator(); it.hasNext();) {
             Map.Entry<HttpConnection, long[]> e = it.next();
-            long since = e.getValue()[0];
-            if (since != BUSY && now - since >= limitNanos) {
+            long until = e.getValue()[0];
+            if (until != BUSY && now - until >= 0) {
                 it.remove(); // also when the application replaced the close handler above
                 e.getKey().close();
             }

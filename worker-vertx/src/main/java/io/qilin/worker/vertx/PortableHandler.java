@@ -25,14 +25,18 @@ import java.net.URISyntaxException;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves a portable JDK {@link HttpHandler} off the event loop: the request body is read first, then
- * the handler runs on the given executor ({@link AppThreads}), so a blocking application never stalls
- * a loop. The response is buffered, and streamed in chunks once it outgrows {@link #CHUNK} bytes or
- * the application flushes.
+ * Serves a portable JDK {@link HttpHandler} off the event loop: the request body is read first (413
+ * once it passes {@code --limit-request-body}, the connection closed when it pauses longer than
+ * {@code --body-timeout}), then the handler runs on the given executor ({@link AppThreads}), so a
+ * blocking application never stalls a loop. The response is buffered, and streamed in chunks once it
+ * outgrows {@link #CHUNK} bytes or the application flushes; a chunk the client does not take within
+ * {@code --write-timeout} closes the connection.
  */
 final class PortableHandler implements Handler<HttpServerRequest> {
     private static final Logger log = LoggerFactory.getLogger(PortableHandler.class);
@@ -50,15 +54,76 @@ final class PortableHandler implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest request) {
-        request.body().onSuccess(body -> executor.execute(() -> {
-            worker.runningOn(request, Thread.currentThread()); // for --request-timeout
-            try {
-                serve(request, body);
-            } finally {
-                worker.runningOn(request, null);
+        new BodyReader(request).start();
+    }
+
+    /** Gathers a request's body on its event loop, within the size limit and the pause deadline. */
+    private final class BodyReader {
+        private final HttpServerRequest request;
+        private final Buffer body = Buffer.buffer();
+        private long timer = -1;
+        private boolean refused;
+
+        BodyReader(HttpServerRequest request) {
+            this.request = request;
+        }
+
+        void start() {
+            request.handler(this::chunk);
+            request.endHandler(v -> {
+                cancelTimer();
+                if (!refused) {
+                    executor.execute(() -> {
+                        worker.runningOn(request, Thread.currentThread()); // for --request-timeout
+                        try {
+                            serve(request, body);
+                        } finally {
+                            worker.runningOn(request, null);
+                        }
+                    });
+                }
+            });
+            // the connection broke or the body was malformed: Vert.x has closed the connection
+            request.exceptionHandler(e -> cancelTimer());
+            if (request.headers().contains(HttpHeaders.CONTENT_LENGTH) || request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+                armTimer(); // a request without a body needs no timer, which saves one per request
             }
-        }));
-        // on failure the connection broke or the body was malformed, and Vert.x has closed it
+        }
+
+        private void chunk(Buffer chunk) {
+            if (refused) {
+                return;
+            }
+            long max = worker.maxBody();
+            if (max > 0 && body.length() + (long) chunk.length() > max) {
+                refused = true;
+                cancelTimer();
+                VertxWorker.refuse(request, 413, "Request body too large (limit " + max + " bytes)");
+                return;
+            }
+            body.appendBuffer(chunk);
+            armTimer();
+        }
+
+        private void armTimer() {
+            cancelTimer();
+            if (!request.isEnded()) {
+                timer = worker.vertx().setTimer(worker.bodyTimeoutMillis, id -> {
+                    timer = -1;
+                    log.debug("Request body of {} {} paused over {} ms; closing", request.method(), request.uri(),
+                            worker.bodyTimeoutMillis);
+                    refused = true;
+                    request.connection().close();
+                });
+            }
+        }
+
+        private void cancelTimer() {
+            if (timer >= 0) {
+                worker.vertx().cancelTimer(timer);
+                timer = -1;
+            }
+        }
     }
 
     private void serve(HttpServerRequest request, Buffer body) {
@@ -75,8 +140,19 @@ final class PortableHandler implements Handler<HttpServerRequest> {
                 throw new IllegalStateException("the handler returned without calling sendResponseHeaders()");
             }
             exchange.getResponseBody().close();
+        } catch (WriteTimeout t) {
+            log.warn("Closed the connection of {} {}: {}", request.method(), request.uri(), t.getMessage());
         } catch (Throwable t) {
             VertxWorker.fail(request, t);
+        }
+    }
+
+    /** The client took nothing of the response for {@code --write-timeout}. */
+    static final class WriteTimeout extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        WriteTimeout(long millis) {
+            super("the client read nothing of the response for " + millis + " ms (--write-timeout)");
         }
     }
 
@@ -109,7 +185,8 @@ final class PortableHandler implements Handler<HttpServerRequest> {
                 response.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length));
             }
             // HTTP/1.0 has no chunks: a body of unknown length is sent whole, with its length
-            return new Body(request, length, length > 0 || request.version() != HttpVersion.HTTP_1_0);
+            return new Body(request, length, length > 0 || request.version() != HttpVersion.HTTP_1_0,
+                    worker.writeTimeoutMillis);
         }
     }
 
@@ -127,12 +204,14 @@ final class PortableHandler implements Handler<HttpServerRequest> {
         private final HttpServerResponse response;
         private final boolean unknownLength;
         private final boolean streamable;
+        private final long writeTimeoutMillis;
         private Buffer pending;
         private boolean closed;
 
         /** @param length the body's length, or negative when it is not known */
-        Body(HttpServerRequest request, long length, boolean streamable) {
+        Body(HttpServerRequest request, long length, boolean streamable, long writeTimeoutMillis) {
             this.request = request;
+            this.writeTimeoutMillis = writeTimeoutMillis;
             this.response = request.response();
             this.unknownLength = length < 0;
             this.streamable = streamable;
@@ -185,12 +264,29 @@ final class PortableHandler implements Handler<HttpServerRequest> {
             }
             Buffer chunk = pending;
             pending = Buffer.buffer();
-            await(response.write(chunk)); // waiting for each write is the backpressure
+            await(response.write(chunk));
+            awaitDrain(); // the backpressure: Vert.x completes a write once queued, not once the client took it
         }
 
-        private static void await(Future<?> future) throws IOException {
+        /** Waits, at most the write timeout, while the connection's write queue is full. */
+        private void awaitDrain() throws IOException {
+            if (!response.writeQueueFull()) {
+                return;
+            }
+            java.util.concurrent.CompletableFuture<Void> drained = new java.util.concurrent.CompletableFuture<>();
+            response.drainHandler(v -> drained.complete(null));
+            if (!response.writeQueueFull()) {
+                return; // drained meanwhile
+            }
+            await(Future.fromCompletionStage(drained));
+        }
+
+        private void await(Future<?> future) throws IOException {
             try {
-                future.toCompletionStage().toCompletableFuture().get();
+                future.toCompletionStage().toCompletableFuture().get(writeTimeoutMillis, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                request.connection().close();
+                throw new WriteTimeout(writeTimeoutMillis);
             } catch (ExecutionException e) {
                 throw new IOException("writing the response failed: " + e.getCause(), e.getCause());
             } catch (InterruptedException e) {

@@ -54,8 +54,6 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
     private static final int MAX_REQUEST_LINE = 8190;
     /** Gunicorn's cap on the number of header fields. */
     private static final int MAX_HEADER_FIELDS = 32768;
-    /** How long a new connection may stay silent when keep-alive is off (as gthread; Gunicorn waits 5 s). */
-    private static final long FIRST_REQUEST_MILLIS = 5000;
     private static final long DRAIN_POLL_MILLIS = 50;
     /** Heartbeat period of each event loop; the master wants a beat at least every timeout / 2. */
     private static final long BEAT_MILLIS = 1000;
@@ -65,8 +63,14 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
     /** Proxy headers, for portable applications' exchanges. */
     final Forwarded forwarded;
     private final int keepAliveSeconds;
-    /** How long a connection may wait for its next request (or its first). */
+    /** How long a connection may wait for its next request's head after a response (the keep-alive). */
     private final long idleMillis;
+    /** How long a new connection has for its first request's head ({@code --header-timeout}). */
+    private final long firstRequestMillis;
+    private final long maxBody;
+    /** {@code --body-timeout} and {@code --write-timeout}, for portable applications ({@link PortableHandler}). */
+    final long bodyTimeoutMillis;
+    final long writeTimeoutMillis;
     private final Duration grace;
     private final int maxFields;
     private final int maxFieldSize;
@@ -94,7 +98,11 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
         int threads = config.getInt("THREADS", 0);
         this.loops = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         this.keepAliveSeconds = config.keepAlive();
-        this.idleMillis = keepAliveSeconds > 0 ? TimeUnit.SECONDS.toMillis(keepAliveSeconds) : FIRST_REQUEST_MILLIS;
+        this.firstRequestMillis = TimeUnit.SECONDS.toMillis(Math.max(1, config.headerTimeout()));
+        this.idleMillis = keepAliveSeconds > 0 ? TimeUnit.SECONDS.toMillis(keepAliveSeconds) : firstRequestMillis;
+        this.maxBody = config.limitRequestBody();
+        this.bodyTimeoutMillis = TimeUnit.SECONDS.toMillis(Math.max(1, config.bodyTimeout()));
+        this.writeTimeoutMillis = TimeUnit.SECONDS.toMillis(Math.max(1, config.writeTimeout()));
         this.grace = Duration.ofSeconds(config.gracefulTimeout());
         int fields = config.limitRequestFields();
         this.maxFields = fields <= 0 || fields > MAX_HEADER_FIELDS ? MAX_HEADER_FIELDS : fields;
@@ -353,10 +361,12 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
     private IdleConnections idleConnections() {
         IdleConnections idle = idleConnections.get();
         if (idle == null) {
-            IdleConnections created = new IdleConnections(TimeUnit.MILLISECONDS.toNanos(idleMillis));
+            IdleConnections created = new IdleConnections(TimeUnit.MILLISECONDS.toNanos(firstRequestMillis),
+                    TimeUnit.MILLISECONDS.toNanos(idleMillis));
             idleConnections.set(created);
-            // on this loop: a connection is closed 1 to 1.25 times idleMillis after its last response
-            vertx.setPeriodic(Math.max(10, idleMillis / 4), id -> created.sweep(System.nanoTime()));
+            // on this loop: a connection is closed up to a quarter of the shorter limit after its deadline
+            vertx.setPeriodic(Math.max(10, Math.min(idleMillis, firstRequestMillis) / 4),
+                    id -> created.sweep(System.nanoTime()));
             idle = created;
         }
         return idle;
@@ -372,6 +382,16 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
                 notifyAlive();
             }
         }
+    }
+
+    /** {@code --limit-request-body}, 0 for none. */
+    long maxBody() {
+        return maxBody;
+    }
+
+    /** The worker's Vert.x, for timers. */
+    Vertx vertx() {
+        return vertx;
     }
 
     /** Gunicorn's header limits, its 400 for a duplicate Host or Content-Type, its 417 for an unknown expectation. */
@@ -394,6 +414,10 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
             if ("Content-Type".equalsIgnoreCase(name) && ++contentTypes > 1) {
                 return refuse(request, 400, "Duplicate Content-Type header");
             }
+        }
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (maxBody > 0 && length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > maxBody) {
+            return refuse(request, 413, "Request body too large (limit " + maxBody + " bytes)");
         }
         String expect = request.getHeader(HttpHeaders.EXPECT);
         if (expect != null && request.version() != HttpVersion.HTTP_1_0

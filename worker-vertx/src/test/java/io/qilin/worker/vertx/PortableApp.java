@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class PortableApp implements HttpHandler {
     /** Requests now inside {@code /sleep}. */
     static final AtomicInteger SLEEPING = new AtomicInteger();
+    /** How many /big responses failed to go out: the client was cut. */
+    static final java.util.concurrent.atomic.AtomicInteger BIG_CUT = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
@@ -40,6 +42,18 @@ public class PortableApp implements HttpHandler {
                         out.flush();
                     }
                     out.write(new byte[100_000]);
+                }
+                break;
+            case "/big": // 16 MiB in 64 KiB writes, for a client that never reads
+                exchange.sendResponseHeaders(200, 16 << 20);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    byte[] chunk = new byte[64 << 10];
+                    for (int i = 0; i < 256; i++) {
+                        out.write(chunk);
+                    }
+                } catch (IOException e) {
+                    BIG_CUT.incrementAndGet();
+                    throw e;
                 }
                 break;
             case "/thread":
