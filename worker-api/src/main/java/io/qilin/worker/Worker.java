@@ -1,6 +1,7 @@
 package io.qilin.worker;
 
 import com.sun.net.httpserver.HttpHandler;
+import io.qilin.worker.internal.ConformanceProbes;
 import io.qilin.worker.internal.LogFiles;
 import io.qilin.worker.internal.ParentWatch;
 import io.qilin.worker.internal.Scoreboard;
@@ -257,6 +258,7 @@ public abstract class Worker {
      * false and the kind should close the connection after the response.
      */
     protected final void requestStarted(String requestLine) {
+        ConformanceProbes.onRequestStarted(requestLine);
         context.requestStarted(requestLine);
         if (maxRequests > 0 && served.incrementAndGet() >= maxRequests && alive) {
             log.info("Autorestarting worker after current request ({} requests).", maxRequests);
