@@ -253,9 +253,10 @@ public abstract class Worker {
     }
 
     /**
-     * Call when a request starts: records it in the scoreboard and counts it against
-     * {@code --max-requests}; when this is the last one the worker will serve, {@link #isAlive()} turns
-     * false and the kind should close the connection after the response.
+     * Call when a request starts, from the thread that read it (the one whose hang stops the heartbeat;
+     * the conformance kit hangs this very call to check that): records it in the scoreboard and counts
+     * it against {@code --max-requests}; when this is the last one the worker will serve,
+     * {@link #isAlive()} turns false and the kind should close the connection after the response.
      */
     protected final void requestStarted(String requestLine) {
         ConformanceProbes.onRequestStarted(requestLine);

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  */
 final class Master implements AutoCloseable {
     /** How long anything may take on a slow, shared machine: a deadline, never an expected time. */
-    static final Duration DEADLINE = Duration.ofSeconds(60);
+    static final Duration DEADLINE = Duration.ofSeconds(120);
 
     private final Process process;
     private final Path log;
