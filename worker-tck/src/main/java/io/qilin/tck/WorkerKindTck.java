@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * }
  * }</pre>
  * Each test starts a real master ({@code io.qilin.arbiter.Main}) in a JVM of its own with this test's
- * class path, which must hold the kind (its {@code META-INF/services} entry is not needed: the kit selects
+ * class path, which must hold the kind (listed in {@code META-INF/services}, as every kind; the kit selects
  * it by class name) and {@code qilin-arbiter} (a runtime dependency of this kit); the master serves
  * {@link TckApp} on 127.0.0.1 with workers of the kind, and the test drives it with real signals over
  * real sockets. Each test checks one clause of {@link Clause}, and a failure names the clause, what the

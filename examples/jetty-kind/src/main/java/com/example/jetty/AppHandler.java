@@ -40,13 +40,16 @@ final class AppHandler extends Handler.Abstract.NonBlocking {
     private final Worker worker;
     private final AccessLog accessLog;
     private final Limits limits;
+    /** How long a connection may wait for its next request, in ms (Jetty's idle timeout between requests). */
+    private final long keepAlive;
 
-    AppHandler(HttpHandler app, Executor appThreads, Worker worker, AccessLog accessLog, Limits limits) {
+    AppHandler(HttpHandler app, Executor appThreads, Worker worker, AccessLog accessLog, Limits limits, long keepAlive) {
         this.app = app;
         this.appThreads = appThreads;
         this.worker = worker;
         this.accessLog = accessLog;
         this.limits = limits;
+        this.keepAlive = keepAlive;
     }
 
     @Override
@@ -68,7 +71,6 @@ final class AppHandler extends Handler.Abstract.NonBlocking {
         // Jetty's idle timeout counts any time without I/O, a request the application is still working on
         // included; Qilin's --keep-alive is the wait between requests, and --timeout bounds a request
         EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
-        long keepAlive = endPoint.getIdleTimeout();
         endPoint.setIdleTimeout(0);
         appThreads.execute(() -> {
             JettyExchange exchange = new JettyExchange(request, response);

@@ -36,7 +36,7 @@ final class JettyWorker extends Worker {
     private static final Logger log = LoggerFactory.getLogger(JettyWorker.class);
     private static final long BEAT_MILLIS = 500;
     private static final long DRAIN_POLL_MILLIS = 50;
-    /** How long a new connection may stay silent when keep-alive is off (Gunicorn waits 5 s for a first byte). */
+    /** How long a new connection may stay silent before its first request (Gunicorn waits 5 s for a first byte). */
     private static final long FIRST_REQUEST_MILLIS = 5000;
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -73,11 +73,13 @@ final class JettyWorker extends Worker {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setRequestHeaderSize(limits.headerBlock());
-        long idle = config.keepAlive() > 0 ? TimeUnit.SECONDS.toMillis(config.keepAlive()) : FIRST_REQUEST_MILLIS;
+        // a new connection waits up to FIRST_REQUEST_MILLIS for its first request (as Gunicorn), then
+        // --keep-alive between requests: AppHandler sets that once a request is answered
+        long keepAlive = config.keepAlive() > 0 ? TimeUnit.SECONDS.toMillis(config.keepAlive()) : FIRST_REQUEST_MILLIS;
         List<InheritedConnector> connectors = new ArrayList<>();
         for (Listener l : context.listeners()) {
             InheritedConnector connector = new InheritedConnector(server, l.channel(), 1, new HttpConnectionFactory(http));
-            connector.setIdleTimeout(idle);
+            connector.setIdleTimeout(FIRST_REQUEST_MILLIS);
             server.addConnector(connector);
             connectors.add(connector);
         }
@@ -96,7 +98,7 @@ final class JettyWorker extends Worker {
             public boolean stopping() {
                 return !isAlive() || config.keepAlive() <= 0;
             }
-        }, AccessLog.fromConfig(config), limits));
+        }, AccessLog.fromConfig(config), limits, keepAlive));
         server.start();
         try {
             List<ManagedSelector> selectors = new ArrayList<>();
