@@ -167,16 +167,20 @@ public abstract class WorkerKindTck {
                 answerAll(inFlight, "slow", unanswered);
                 answerAll(waiting, "waiting", unanswered);
                 Integer code = m.awaitExit(Duration.ofSeconds(gracefulTimeout() + 30));
+                List<String> problems = new ArrayList<>();
                 if (!unanswered.isEmpty()) {
-                    throw Clause.C3_DRAIN.violated("after TERM, " + unanswered.size() + " of " + (slow + 20)
-                            + " requests (" + slow + " slow ones sent first, 20 quick ones waiting) got no 200: "
-                            + unanswered, m);
+                    problems.add(unanswered.size() + " of " + (slow + 20) + " requests (" + slow + " slow ones sent"
+                            + " first, 20 quick ones waiting) got no 200: " + unanswered);
                 }
-                if (code == null || code != 0 || m.log().contains("still running after")) {
-                    throw Clause.C3_DRAIN.violated("after TERM the master " + (code == null ? "still ran "
-                            + (gracefulTimeout() + 30) + " s later" : "exited with " + code)
-                            + (m.log().contains("still running after") ? ", having killed workers that outlived "
-                            + "--graceful-timeout " + gracefulTimeout() : ""), m);
+                if (m.log().contains("still running after")) {
+                    problems.add("the master killed workers that outlived --graceful-timeout " + gracefulTimeout());
+                }
+                if (code == null || code != 0) {
+                    problems.add("the master " + (code == null ? "still ran " + (gracefulTimeout() + 30) + " s later"
+                            : "exited with " + code));
+                }
+                if (!problems.isEmpty()) {
+                    throw Clause.C3_DRAIN.violated("after TERM, " + String.join("; ", problems), m);
                 }
             } finally {
                 closeAll(inFlight);

@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
  */
 class TinyWorker extends Worker {
     protected final Selector selector;
+    private volatile boolean drainOnStop;
 
     TinyWorker(WorkerContext context) {
         super(context);
@@ -51,7 +52,21 @@ class TinyWorker extends Worker {
             }
             selector.selectedKeys().clear();
         }
+        if (drainOnStop) {
+            for (Listener l : context.listeners()) {
+                for (SocketChannel waiting; (waiting = l.channel().accept()) != null; ) {
+                    serve(waiting.socket());
+                }
+            }
+        }
         selector.close();
+    }
+
+    /** TERM: the connections waiting on the listeners are served before the worker exits. */
+    @Override
+    protected void handleExit() {
+        drainOnStop = true;
+        super.handleExit();
     }
 
     /** The heartbeat, from the accept loop. */
