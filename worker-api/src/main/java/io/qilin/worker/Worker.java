@@ -1,6 +1,7 @@
 package io.qilin.worker;
 
 import com.sun.net.httpserver.HttpHandler;
+import io.qilin.worker.internal.ConformanceProbes;
 import io.qilin.worker.internal.LogFiles;
 import io.qilin.worker.internal.ParentWatch;
 import io.qilin.worker.internal.Scoreboard;
@@ -339,15 +340,17 @@ public abstract class Worker {
     }
 
     /**
-     * Call when a request starts: records it in the scoreboard and counts it against
-     * {@code --max-requests}; when this is the last one the worker will serve, {@link #isAlive()} turns
-     * false and the kind should close the connection after the response.
+     * Call when a request starts, from the thread that read it (the one whose hang stops the heartbeat;
+     * the conformance kit hangs this very call to check that): records it in the scoreboard and counts
+     * it against {@code --max-requests}; when this is the last one the worker will serve,
+     * {@link #isAlive()} turns false and the kind should close the connection after the response.
      */
     protected final void requestStarted(String requestLine) {
         if (warming) {
             warmupUnfinished.incrementAndGet();
             return;
         }
+        ConformanceProbes.onRequestStarted(requestLine);
         context.requestStarted(requestLine);
         if (maxRequests > 0 && served.incrementAndGet() >= maxRequests && alive) {
             log.info("Autorestarting worker after current request ({} requests).", maxRequests);

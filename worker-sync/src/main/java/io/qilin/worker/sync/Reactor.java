@@ -67,6 +67,8 @@ final class Reactor implements Runnable {
     private final Queue<ClientConnection> returned = new ConcurrentLinkedQueue<>();
     private final AtomicLong buffered = new AtomicLong();
     private volatile boolean stopping;
+    /** TERM: the connections already waiting on the listeners are taken in and served before the stop. */
+    private volatile boolean drainQueue;
     private volatile boolean finished;
     private long stopDeadline;
     private boolean accepting;
@@ -99,8 +101,14 @@ final class Reactor implements Runnable {
         selector.wakeup();
     }
 
-    /** Stop accepting; held requests are still completed and served, for at most {@code graceNanos}. */
-    void stop(long graceNanos) {
+    /**
+     * Stop accepting; held requests are still completed and served, for at most {@code graceNanos}.
+     * With {@code drainQueue} (TERM), the connections the kernel has already accepted on the listeners
+     * are taken in first, so a graceful stop resets none of them; a max-requests stop leaves them to
+     * the sibling workers.
+     */
+    void stop(long graceNanos, boolean drainQueue) {
+        this.drainQueue = drainQueue;
         stopDeadline = System.nanoTime() + graceNanos;
         stopping = true;
         selector.wakeup();
@@ -117,6 +125,10 @@ final class Reactor implements Runnable {
             while (!(stopping && (held.isEmpty() || System.nanoTime() - stopDeadline > 0) && handedOff.get() == 0
                     && returned.isEmpty())) {
                 setAccepting(!stopping && handedOff.get() == 0);
+                if (stopping && drainQueue) {
+                    drainQueue = false;
+                    takeWaiting(System.nanoTime());
+                }
                 selector.select(TICK_MILLIS);
                 long now = System.nanoTime();
                 Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
@@ -169,27 +181,44 @@ final class Reactor implements Runnable {
             if (held.size() >= limits.maxConnections()) {
                 evictOldest();
             }
-            SocketChannel ch;
-            try {
-                ch = listener.accept();
-            } catch (IOException e) {
-                log.debug("accept failed: {}", e.toString());
-                return;
-            }
+            SocketChannel ch = acceptOrNull(listener);
             if (ch == null) {
-                return; // a sibling took it, or the queue is empty
+                return; // a sibling took it, the queue is empty, or accept failed
             }
-            ch.configureBlocking(false);
-            if (ch.getRemoteAddress() instanceof java.net.InetSocketAddress) {
-                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            hold(ch, now);
+        }
+    }
+
+    /** At TERM: every connection waiting on the listeners, however many, to be read and served. */
+    private void takeWaiting(long now) throws IOException {
+        for (ServerSocketChannel listener : listeners) {
+            SocketChannel ch;
+            while ((ch = acceptOrNull(listener)) != null) {
+                hold(ch, now);
             }
-            ClientConnection c = new ClientConnection(ch, new RequestFraming(limits.maxHead(), limits.maxBody()),
-                    now + limits.headerNanos());
-            held.add(c);
-            read(c, now);
-            if (held.contains(c) && c.key == null) {
-                c.key = ch.register(selector, SelectionKey.OP_READ, c);
-            }
+        }
+    }
+
+    private static SocketChannel acceptOrNull(ServerSocketChannel listener) {
+        try {
+            return listener.accept();
+        } catch (IOException e) {
+            log.debug("accept failed: {}", e.toString());
+            return null;
+        }
+    }
+
+    private void hold(SocketChannel ch, long now) throws IOException {
+        ch.configureBlocking(false);
+        if (ch.getRemoteAddress() instanceof java.net.InetSocketAddress) {
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        }
+        ClientConnection c = new ClientConnection(ch, new RequestFraming(limits.maxHead(), limits.maxBody()),
+                now + limits.headerNanos());
+        held.add(c);
+        read(c, now);
+        if (held.contains(c) && c.key == null) {
+            c.key = ch.register(selector, SelectionKey.OP_READ, c);
         }
     }
 

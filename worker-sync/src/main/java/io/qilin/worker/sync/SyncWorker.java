@@ -44,6 +44,7 @@ final class SyncWorker extends Worker {
     private final Selector selector;
     private volatile Reactor reactor;
     private SSLSocketFactory tls;
+    private volatile boolean drainOnStop;
 
     SyncWorker(WorkerContext context) {
         super(context);
@@ -89,7 +90,7 @@ final class SyncWorker extends Worker {
         reactor = r;
         thread.start();
         if (!isAlive()) {
-            r.stop(0); // stopped before the reactor existed
+            r.stop(0, drainOnStop); // stopped before the reactor existed
         }
         long waitMillis = waitMillis(context.config().timeout());
         long writeTimeoutMillis = writeTimeoutMillis(context.config());
@@ -160,6 +161,9 @@ final class SyncWorker extends Worker {
                     acceptAndServe((ServerSocketChannel) key.channel(), handler);
                 }
             }
+            if (drainOnStop) {
+                serveWaiting(handler);
+            }
         } catch (ClosedSelectorException stopped) {
             // closed by a stop request
         }
@@ -175,25 +179,57 @@ final class SyncWorker extends Worker {
     /** Serves every connection already queued on this listener, as Gunicorn's run_for_one does. */
     private void acceptAndServe(ServerSocketChannel listener, RequestHandler handler) throws IOException {
         while (isAlive()) {
-            SocketChannel ch;
-            try {
-                ch = listener.accept();
-            } catch (IOException e) {
-                log.debug("accept failed: {}", e.toString());
-                return;
-            }
+            SocketChannel ch = acceptWaiting(listener);
             if (ch == null) {
                 return; // a sibling took it, or the queue is empty
             }
-            ch.configureBlocking(true);
-            Socket socket = ch.getRemoteAddress() instanceof java.net.UnixDomainSocketAddress
-                    ? new UnixSocketAdapter(ch) : ch.socket();
+            serve(ch, handler);
+        }
+    }
+
+    /**
+     * TERM: the connections the kernel has already accepted on the listeners are served before this
+     * worker closes its copies, so a graceful stop resets none of them. Siblings drain the same queues.
+     */
+    private void serveWaiting(RequestHandler handler) throws IOException {
+        for (Listener l : context.listeners()) {
+            SocketChannel ch;
+            while ((ch = acceptWaiting(l.channel())) != null) {
+                serve(ch, handler);
+            }
+        }
+    }
+
+    /** The next connection the kernel has accepted on {@code listener}; null when none waits. */
+    private static SocketChannel acceptWaiting(ServerSocketChannel listener) {
+        try {
+            return listener.accept();
+        } catch (IOException e) {
+            log.debug("accept failed: {}", e.toString());
+            return null;
+        }
+    }
+
+    /** One request on an accepted connection, which is then closed. */
+    private void serve(SocketChannel ch, RequestHandler handler) throws IOException {
+        ch.configureBlocking(true);
+        Socket socket = ch.getRemoteAddress() instanceof java.net.UnixDomainSocketAddress
+                ? new UnixSocketAdapter(ch) : ch.socket();
+        if (tls != null) {
             // the handshake happens on the first read, within the request's time
             SSLSocket ssl = (SSLSocket) tls.createSocket(socket, null, socket.getPort(), true);
             ssl.setUseClientMode(false);
-            handler.serve(ssl);
-            notifyAlive();
+            socket = ssl;
         }
+        handler.serve(socket);
+        notifyAlive();
+    }
+
+    /** TERM also serves the connections waiting on the listeners; max-requests leaves them to the siblings. */
+    @Override
+    protected void handleExit() {
+        drainOnStop = true;
+        super.handleExit();
     }
 
     @Override
@@ -201,7 +237,7 @@ final class SyncWorker extends Worker {
         super.stopAccepting();
         Reactor r = reactor;
         if (r != null) {
-            r.stop(TimeUnit.SECONDS.toNanos(context.config().gracefulTimeout()));
+            r.stop(TimeUnit.SECONDS.toNanos(context.config().gracefulTimeout()), drainOnStop);
         }
         selector.wakeup();
     }
