@@ -10,6 +10,7 @@ import io.qilin.arbiter.control.StatusBoard;
 import io.qilin.arbiter.listen.BoundListener;
 import io.qilin.arbiter.listen.Listeners;
 import io.qilin.arbiter.pidfile.Pidfile;
+import io.qilin.arbiter.daemon.StartupReport;
 import io.qilin.arbiter.hooks.MasterHooks;
 import io.qilin.arbiter.settings.Settings;
 import io.qilin.worker.ServerHooks;
@@ -130,6 +131,7 @@ final class Arbiter implements ControlTarget {
         }
     };
     private final Notifier notifier = Notifier.fromEnvironment(System.getenv());
+    private final StartupReport startupReport = StartupReport.fromEnvironment(System.getenv());
     private final long startedAt = System.currentTimeMillis();
     /** What qilin ctl status and the metrics see; the loop publishes it each pass. */
     private final StatusBoard statusBoard = new StatusBoard();
@@ -198,6 +200,7 @@ final class Arbiter implements ControlTarget {
             return halt(h.reason, h.status, h.graceful);
         } catch (StartupError e) {
             log.error("{}", e.getMessage());
+            startupReport.failed(e.getMessage());
             cleanUp();
             return 1;
         } catch (RuntimeException e) {
@@ -561,6 +564,7 @@ final class Arbiter implements ControlTarget {
         if (announceReady && workers.values().stream().filter(w -> w.ready).count() >= numWorkers) {
             announceReady = false;
             notifier.notify("READY=1", "STATUS=" + status(), "MAINPID=" + pid);
+            startupReport.ready();
         }
         if (generation != stableGeneration) {
             long readyNew = workers.values().stream().filter(w -> w.generation == generation && w.ready).count();
@@ -754,6 +758,7 @@ final class Arbiter implements ControlTarget {
         }
         cleanUp();
         hooks.onExit(hookView);
+        startupReport.failed((reason == null ? "stopped" : reason) + " (exit code " + status + ")"); // if never ready
         return status;
     }
 

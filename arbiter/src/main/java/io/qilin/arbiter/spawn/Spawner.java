@@ -50,6 +50,11 @@ public final class Spawner {
         return spawn(argv, env, List.of(), true, null, null);
     }
 
+    /** As {@link #spawnDetached(List, Map)}, {@code childFds.get(i)} becoming fd {@code 3 + i}. */
+    public int spawnDetached(List<String> argv, Map<String, String> env, List<Integer> childFds) throws IOException {
+        return spawn(argv, env, childFds, true, null, null);
+    }
+
     private int spawn(List<String> argv, Map<String, String> env, List<Integer> childFds, boolean detached, String cwd,
             String output) throws IOException {
         int highest = markAllCloseOnExec();
