@@ -110,12 +110,7 @@ public final class SettingsLoader {
     }
 
     private static Given parseCmdArgs(String text) {
-        List<String> words;
-        try {
-            words = ShellWords.split(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(CMD_ARGS + ": " + e.getMessage());
-        }
+        List<String> words = ShellWords.split(text);
         try {
             return parse(words.toArray(new String[0]), Source.CMD_ARGS);
         } catch (CommandLine.ParameterException e) {
