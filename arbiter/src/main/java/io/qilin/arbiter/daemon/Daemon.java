@@ -78,19 +78,28 @@ public final class Daemon {
         try {
             while (System.nanoTime() < deadline) {
                 String line = lines.poll(100, TimeUnit.MILLISECONDS);
-                if (line != null && line.equals("ready")) {
+                Processes.Exit exit = null;
+                if (line == null) {
+                    exit = Processes.reapOne();
+                    if (exit == null) {
+                        continue;
+                    }
+                    // it is gone, so its end of the pipe is closed: the reader has its report, or EOF, at once
+                    line = lines.poll(10, TimeUnit.SECONDS);
+                }
+                if ("ready".equals(line)) {
                     return 0;
+                }
+                if (exit == null) {
+                    exit = Processes.waitFor(pid);
                 }
                 if (line != null && line.startsWith("error ")) {
                     err.println("qilin: error: " + line.substring(6));
-                    return exitCode(Processes.waitFor(pid));
-                }
-                Processes.Exit exit = line != null ? Processes.waitFor(pid) : Processes.reapOne();
-                if (exit != null) {
+                } else {
                     err.println("qilin: error: the master exited with " + exit + " before it was ready "
                             + "(see --error-logfile)");
-                    return exitCode(exit);
                 }
+                return exitCode(exit);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
