@@ -42,7 +42,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadInputCorpusIT {
     private static final Path ROOT = Path.of("target/bad-input").toAbsolutePath();
     private static final Path DOCS = Path.of("../docs/bad-input.md");
-    private static final Duration RUN = Duration.ofSeconds(120);
+    private static final Duration RUN = Duration.ofSeconds(300);   // a guard against a hang, not a measure
     private static final String MARK = "QILIN_CORPUS_MARK";
     private static final String STARTUP = "Start-up flags";
     private static final String CONFIG = "Config file and environment";
@@ -181,14 +181,16 @@ class BadInputCorpusIT {
                 .fails("cannot write pid file '/nonexistent/dir/q.pid': no such directory"));
         all.add(run("pidfile-of-a-live-process", "-p FILE holding a live pid", "-b", "127.0.0.1:{port}", "-p", "{dir}/q.pid")
                 .file("q.pid", "{self}\n").fails("Already running on PID {self} (or pid file '{dir}/q.pid' is stale)"));
-        all.add(run("app-class-missing", "APP com.example.Nope", "-b", "127.0.0.1:{port}").app("com.example.Nope")
+        // --boot-timeout: a worker JVM may take minutes to start on a busy machine; the input here is the APP
+        all.add(run("app-class-missing", "APP com.example.Nope", "-b", "127.0.0.1:{port}", "--boot-timeout", "600").app("com.example.Nope")
                 .fails(4, "App failed to load: application class com.example.Nope was not found on the worker classpath; check "
                         + "the name, and --classpath").errorLines(3));   // then the worker's exit and the master's reason
         all.add(run("daemon-port-in-use", "-D, port in use", "-D", "-b", "127.0.0.1:{busy}")
                 .fails("cannot listen at 127.0.0.1:{busy}: address already in use"));
         all.add(run("daemon-pidfile-dir-missing", "-D -p /nonexistent/dir/q.pid", "-D", "-b", "127.0.0.1:{port}", "-p",
                 "/nonexistent/dir/q.pid").fails("cannot write pid file '/nonexistent/dir/q.pid': no such directory"));
-        all.add(run("daemon-app-class-missing", "-D, APP com.example.Nope", "-D", "-b", "127.0.0.1:{port}").app("com.example.Nope")
+        all.add(run("daemon-app-class-missing", "-D, APP com.example.Nope", "-D", "-b", "127.0.0.1:{port}", "--boot-timeout", "600")
+                .app("com.example.Nope")
                 .fails(4, "App failed to load. (exit code 4)"));
 
         // Config file and environment

@@ -79,13 +79,15 @@ public final class Daemon {
             while (System.nanoTime() < deadline) {
                 String line = lines.poll(100, TimeUnit.MILLISECONDS);
                 Processes.Exit exit = null;
-                if (line == null) {
+                if (line == null || line.equals(EOF)) {
                     exit = Processes.reapOne();
                     if (exit == null) {
                         continue;
                     }
-                    // it is gone, so its end of the pipe is closed: the reader has its report, or EOF, at once
-                    line = lines.poll(10, TimeUnit.SECONDS);
+                    if (line == null) {
+                        // it is gone, so its end of the pipe is closed: the reader has its report, or EOF, at once
+                        line = lines.poll(10, TimeUnit.SECONDS);
+                    }
                 }
                 if ("ready".equals(line)) {
                     return 0;
