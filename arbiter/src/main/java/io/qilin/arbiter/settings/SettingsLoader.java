@@ -79,10 +79,11 @@ public final class SettingsLoader {
         } else {
             file = readConfig(null, null);
         }
-        Given all = environmentDefaults();
+        Given all = new Given();
         all.putAll(file);
         all.putAll(fromEnv);
         all.putAll(cli);
+        applyEnvironmentDefaults(all);
         String app = cli.app != null ? cli.app : fromEnv.app != null ? fromEnv.app : file.app;
         List<String> warnings = new ArrayList<>();
         Settings settings = new Settings(all.values, all.sources, app, warnings);
@@ -90,11 +91,13 @@ public final class SettingsLoader {
         return new Settings(all.values, all.sources, app, warnings);
     }
 
-    /** Gunicorn's environment defaults: {@code $PORT} for bind, {@code $WEB_CONCURRENCY} for workers. */
-    private Given environmentDefaults() {
-        Given given = new Given();
+    /**
+     * Gunicorn's environment defaults, {@code $PORT} for bind and {@code $WEB_CONCURRENCY} for workers,
+     * read (and checked) only when no source gave the setting.
+     */
+    private void applyEnvironmentDefaults(Given given) {
         String port = env.get("PORT");
-        if (port != null && !port.isBlank()) {
+        if (port != null && !port.isBlank() && !given.values.containsKey(Settings.BIND)) {
             Source source = Source.environment("PORT");
             if (!port.trim().matches("\\d{1,5}") || Integer.parseInt(port.trim()) < 1 || Integer.parseInt(port.trim()) > 65535) {
                 throw Settings.BIND.invalid(source, port, "a port number, 1 to 65535");
@@ -102,11 +105,10 @@ public final class SettingsLoader {
             given.put(Settings.BIND, List.of("0.0.0.0:" + port.trim()), source);
         }
         String concurrency = env.get("WEB_CONCURRENCY");
-        if (concurrency != null && !concurrency.isBlank()) {
+        if (concurrency != null && !concurrency.isBlank() && !given.values.containsKey(Settings.WORKERS_COUNT)) {
             Source source = Source.environment("WEB_CONCURRENCY");
             given.put(Settings.WORKERS_COUNT, Settings.WORKERS_COUNT.parse(concurrency, source), source);
         }
-        return given;
     }
 
     private static Given parseCmdArgs(String text) {

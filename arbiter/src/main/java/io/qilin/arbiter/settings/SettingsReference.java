@@ -20,8 +20,8 @@ public final class SettingsReference {
                 .append("Each setting can be given, from lowest to highest precedence, by its default, the config file ")
                 .append("(`-c FILE`, else `./qilin.properties` when it exists; keys are the names below, with `_` or `-`, ")
                 .append("lists comma-separated), the `QILIN_CMD_ARGS` environment variable (command-line flags), and ")
-                .append("the command line. `$PORT` and `$WEB_CONCURRENCY` give the defaults of bind and workers, and ")
-                .append("are checked as any given value. A bad value (out of range, wrong form, a file that is missing or unusable) stops the ")
+                .append("the command line. `$PORT` and `$WEB_CONCURRENCY` give the defaults of bind and workers; when ")
+                .append("used, they are checked as any given value. A bad value (out of range, wrong form, a file that is missing or unusable) stops the ")
                 .append("start with one line naming the setting and where the value came from, such as ")
                 .append("`qilin: error: Invalid value for workers from /etc/qilin.properties: abc (not a whole number)`; ")
                 .append("[bad-input.md](bad-input.md) lists every case.\n");

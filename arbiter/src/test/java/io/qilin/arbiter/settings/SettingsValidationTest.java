@@ -73,6 +73,9 @@ class SettingsValidationTest {
                 .hasMessage("Invalid value for bind from $PORT: http (a port number, 1 to 65535)");
         assertThatThrownBy(() -> load(Map.of("PORT", "70000"), "x.App"))
                 .hasMessage("Invalid value for bind from $PORT: 70000 (a port number, 1 to 65535)");
+        // a default nobody uses is not read, as in Gunicorn
+        assertThat(load(Map.of("PORT", "http", "WEB_CONCURRENCY", "abc"), "-b", "127.0.0.1:9000", "-w", "2", "x.App")
+                .get(Settings.WORKERS_COUNT)).isEqualTo(2);
     }
 
     @Test
