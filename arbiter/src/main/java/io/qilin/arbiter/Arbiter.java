@@ -1,18 +1,9 @@
 package io.qilin.arbiter;
 
-import static io.qilin.arbiter.settings.Settings.BOOT_TIMEOUT;
-import static io.qilin.arbiter.settings.Settings.DAEMON;
-import static io.qilin.arbiter.settings.Settings.GRACEFUL_TIMEOUT;
-import static io.qilin.arbiter.settings.Settings.HOOKS;
-import static io.qilin.arbiter.settings.Settings.MAX_REQUESTS;
-import static io.qilin.arbiter.settings.Settings.MAX_REQUESTS_JITTER;
-import static io.qilin.arbiter.settings.Settings.TIMEOUT;
-import static io.qilin.arbiter.settings.Settings.WORKERS_COUNT;
-import static io.qilin.arbiter.settings.Settings.WORKER_CLASS;
-
 import io.qilin.arbiter.control.ControlPlane;
 import io.qilin.arbiter.control.MasterStatus;
 import io.qilin.arbiter.control.StatusBoard;
+import io.qilin.arbiter.daemon.StartupReport;
 import io.qilin.arbiter.files.LogFileGuard;
 import io.qilin.arbiter.files.MasterFiles;
 import io.qilin.arbiter.hooks.MasterHooks;
@@ -37,6 +28,15 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import static io.qilin.arbiter.settings.Settings.BOOT_TIMEOUT;
+import static io.qilin.arbiter.settings.Settings.DAEMON;
+import static io.qilin.arbiter.settings.Settings.GRACEFUL_TIMEOUT;
+import static io.qilin.arbiter.settings.Settings.HOOKS;
+import static io.qilin.arbiter.settings.Settings.MAX_REQUESTS;
+import static io.qilin.arbiter.settings.Settings.MAX_REQUESTS_JITTER;
+import static io.qilin.arbiter.settings.Settings.TIMEOUT;
+import static io.qilin.arbiter.settings.Settings.WORKERS_COUNT;
+import static io.qilin.arbiter.settings.Settings.WORKER_CLASS;
 
 /**
  * The master: keeps {@code workers} worker JVMs alive on the shared listeners and acts on signals.
@@ -84,6 +84,7 @@ final class Arbiter {
     private StatsD statsd;
     private final HookView hookView = new HookView(pid, () -> numWorkers, () -> settings);
     private final Notifier notifier;
+    private final StartupReport startupReport;
     private final long startedAt = System.currentTimeMillis();
     /** What qilin ctl status and the metrics see; the loop publishes it each pass. */
     private final StatusBoard statusBoard = new StatusBoard();
@@ -101,6 +102,7 @@ final class Arbiter {
         this.generations = new Generations(settings);
         this.upgrade = new Upgrade(env);
         this.notifier = Notifier.fromEnvironment(env);
+        this.startupReport = StartupReport.fromEnvironment(env);
     }
 
     /** Runs until stopped; returns the master's exit code. */
@@ -123,6 +125,7 @@ final class Arbiter {
             return halt(h.reason, h.status, h.graceful);
         } catch (StartupError e) {
             log.error("{}", e.getMessage());
+            startupReport.failed(e.getMessage());
             cleanUp();
             return MasterExitCodes.STARTUP_ERROR;
         } catch (RuntimeException e) {
@@ -391,6 +394,7 @@ final class Arbiter {
         if (announceReady && workers.count(w -> w.ready) >= numWorkers) {
             announceReady = false;
             notifier.notify("READY=1", "STATUS=" + status(), "MAINPID=" + pid);
+            startupReport.ready();
         }
         if (generations.reloading()) {
             int generation = generations.current();
@@ -563,6 +567,7 @@ final class Arbiter {
         }
         cleanUp();
         hooks.onExit(hookView);
+        startupReport.failed((reason == null ? "stopped" : reason) + " (exit code " + status + ")"); // if never ready
         return status;
     }
 

@@ -8,11 +8,12 @@ import static io.qilin.arbiter.settings.Settings.PRINT_CONFIG;
 import static io.qilin.arbiter.settings.Settings.WORKER_CLASS;
 
 import io.qilin.arbiter.control.ctl.Ctl;
+import io.qilin.arbiter.daemon.Daemon;
+import io.qilin.arbiter.daemon.StartupReport;
 import io.qilin.arbiter.files.LogFileGuard;
 import io.qilin.arbiter.settings.Setting;
 import io.qilin.arbiter.settings.Settings;
 import io.qilin.arbiter.settings.SettingsLoader;
-import io.qilin.arbiter.spawn.Spawner;
 import io.qilin.worker.WorkerKind;
 import io.qilin.worker.internal.LogFiles;
 import io.qilin.worker.internal.LogLevels;
@@ -23,11 +24,12 @@ import java.io.PrintStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
-import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * {@code qilin [OPTIONS] APP}: resolves the settings, checks them, and runs the {@link Arbiter};
@@ -36,9 +38,6 @@ import picocli.CommandLine.ParseResult;
  * value. Only {@link #main} calls {@code System.exit}.
  */
 public final class Main {
-    /** Set in the detached copy of a {@code -D} master, so it does not detach again. */
-    static final String DAEMONIZED = "QILIN_DAEMONIZED";
-
     private Main() {
     }
 
@@ -74,6 +73,7 @@ public final class Main {
             err.println("qilin: error: " + e.getMessage());
             return 1;
         }
+        settings.warnings().forEach(w -> err.println("qilin: warning: " + w));
         if (settings.get(PRINT_CONFIG)) {
             settings.describe().forEach(out::println);
             return 0;
@@ -91,8 +91,10 @@ public final class Main {
         if (settings.get(CHECK_CONFIG)) {
             return new ConfigCheck(out, err).run(settings);
         }
-        if (settings.get(DAEMON) && System.getenv(DAEMONIZED) == null) {
-            return daemonize(args, err);
+        if (settings.get(DAEMON) && System.getenv(Daemon.DAEMONIZED) == null) {
+            // as long as a worker may take to boot, and then some for the JVMs to start
+            Duration patience = Duration.ofSeconds(settings.get(Settings.BOOT_TIMEOUT) + 30L);
+            return new Daemon(err).launch(MasterCommand.relaunch(List.of(args)), patience);
         }
         String unsafeLog = unsafeLogFile(settings);
         if (unsafeLog != null) {
@@ -109,6 +111,7 @@ public final class Main {
             LogFiles.accessLogTo(settings.get(Settings.ACCESS_LOGFILE));
         } catch (IllegalArgumentException e) {
             err.println("qilin: error: " + e.getMessage());
+            StartupReport.fromEnvironment(System.getenv()).failed(e.getMessage());
             return 1;
         }
         long pid = ProcessHandle.current().pid();
@@ -134,22 +137,6 @@ public final class Main {
             }
         }
         return null;
-    }
-
-    /**
-     * {@code -D}: starts the same command again as a daemon (new session, stdio on /dev/null) and
-     * returns at once. The log then goes only to {@code --error-logfile}.
-     */
-    private static int daemonize(String[] args, PrintStream err) {
-        java.util.Map<String, String> env = new java.util.TreeMap<>(System.getenv());
-        env.put(DAEMONIZED, "1");
-        try {
-            new Spawner().spawnDetached(MasterCommand.relaunch(List.of(args)), env);
-            return 0;
-        } catch (IOException e) {
-            err.println("qilin: error: cannot daemonize: " + e.getMessage());
-            return 1;
-        }
     }
 
     /**

@@ -35,7 +35,7 @@ class SettingsIT {
     void invalidValueIsOneLineAndExit1() throws Exception {
         try (Qilin q = Qilin.start(0, "--workers", "lots", "io.qilin.examples.Hello")) {
             assertThat(q.awaitExit(Qilin.BOOT)).isEqualTo(1);
-            assertThat(q.log().strip()).isEqualTo("qilin: error: Invalid value for workers: lots (not a whole number)");
+            assertThat(q.log().strip()).isEqualTo("qilin: error: Invalid value for workers from the command line: lots (not a whole number)");
         }
     }
 
@@ -70,7 +70,7 @@ class SettingsIT {
 
             Files.writeString(conf, "bind = 127.0.0.1:" + second + "\nworkers = zero\n");
             q.signal("HUP");
-            q.awaitLog("Reload failed: Invalid value for workers: zero");
+            q.awaitLog("Reload failed: Invalid value for workers from " + conf + ": zero");
             assertThat(Http.get(second, "/pid").status).isEqualTo(200);
         }
     }

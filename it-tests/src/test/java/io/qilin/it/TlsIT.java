@@ -14,24 +14,38 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** --certfile/--keyfile: every kind serves HTTPS with a certificate generated for the test. */
+/** --certfile/--keyfile: every kind serves HTTPS with a certificate generated for the test, its key in PKCS#8 or PKCS#1. */
 class TlsIT {
     @TempDir
     static Path dir;
     static Path cert;
     static Path key;
+    static Path pkcs1Key;
 
     @BeforeAll
     static void selfSignedCertificate() throws Exception {
         TestCertificate certificate = TestCertificate.makeIn(dir);
         cert = certificate.cert();
         key = certificate.key();
+        TestCertificate.openssl(dir, "rsa", "-in", key.toString(), "-traditional", "-out", "pkcs1-key.pem");
+        pkcs1Key = dir.resolve("pkcs1-key.pem");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.qilin.it.Qilin#kinds")
     void servesHttps(String kind) throws Exception {
-        try (Qilin q = Qilin.serving(kind, 1, "--certfile", cert.toString(), "--keyfile", key.toString())) {
+        assertServesHttps(kind, key);
+    }
+
+    /** "BEGIN RSA PRIVATE KEY", what older openssl and many CAs hand out: every kind reads it too. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.qilin.it.Qilin#kinds")
+    void servesHttpsWithAPkcs1Key(String kind) throws Exception {
+        assertServesHttps(kind, pkcs1Key);
+    }
+
+    private static void assertServesHttps(String kind, Path keyFile) throws Exception {
+        try (Qilin q = Qilin.serving(kind, 1, "--certfile", cert.toString(), "--keyfile", keyFile.toString())) {
             long worker = q.workerPids().get(0);
             SSLContext trustAll = SSLContext.getInstance("TLS");
             trustAll.init(null, new TrustManager[] {new X509TrustManager() {

@@ -42,7 +42,7 @@ class WorkerIdentityIT {
     void anUnknownUserIsOneLine() throws Exception {
         try (Qilin q = Qilin.start(0, "-u", "no-such-user-x", "io.qilin.examples.Hello")) {
             assertThat(q.awaitExit(Qilin.BOOT)).isEqualTo(1);
-            assertThat(q.log().strip()).isEqualTo("qilin: error: Invalid value for user: no-such-user-x (no such user)");
+            assertThat(q.log().strip()).isEqualTo("qilin: error: Invalid value for user from the command line: no-such-user-x (no such user)");
         }
     }
 }

@@ -93,6 +93,14 @@ public final class AccessLog {
         return sb.toString();
     }
 
+    /** True for an atom this log fills in ({@code h}, {@code {name}i}, ...); any other is logged as '-'. */
+    public static boolean knows(String name) {
+        if (name.startsWith("{") && name.length() > 3) {
+            return name.endsWith("}i") || name.endsWith("}o");
+        }
+        return name.length() == 1 && "hlutrmUqHsbBfaTMDLp".contains(name);
+    }
+
     private static Function<Entry, String> atom(String name) {
         if (name.startsWith("{") && name.length() > 3) {
             String header = name.substring(1, name.length() - 2);

@@ -26,9 +26,10 @@ public final class Setting<T> {
     private final Function<String, T> parser;
     private final Supplier<T> defaultValue;
     private final String defaultText;
+    private final Range range;
 
     private Setting(String name, String section, List<String> flags, String metavar, String help, Arity arity,
-            Function<String, T> parser, Supplier<T> defaultValue, String defaultText) {
+            Function<String, T> parser, Supplier<T> defaultValue, String defaultText, Range range) {
         this.name = name;
         this.section = section;
         this.flags = flags;
@@ -38,33 +39,57 @@ public final class Setting<T> {
         this.parser = parser;
         this.defaultValue = defaultValue;
         this.defaultText = defaultText;
+        this.range = range;
+    }
+
+    /** The values a whole-number setting accepts, both ends included. */
+    record Range(int min, int max) {
+        String text() {
+            return "From " + min + " to " + max + ".";
+        }
     }
 
     static Setting<String> string(String name, String section, String metavar, String defaultValue, String help, String... flags) {
         return new Setting<>(name, section, List.of(flags), metavar, help, Arity.ONE, s -> s, () -> defaultValue,
-                defaultValue == null ? "" : defaultValue);
+                defaultValue == null ? "" : defaultValue, null);
     }
 
+    /**
+     * A whole number of at least {@code min}. Give every one an upper bound with {@link #atMost}: a value
+     * beyond any sensible one is a typo, and it gets an error rather than a surprise (a unit test checks).
+     */
     static Setting<Integer> integer(String name, String section, String metavar, int defaultValue, int min, String help,
             String... flags) {
-        return new Setting<>(name, section, List.of(flags), metavar, help, Arity.ONE, s -> parseInt(s, min),
-                () -> defaultValue, Integer.toString(defaultValue));
+        Range range = new Range(min, Integer.MAX_VALUE);
+        return new Setting<>(name, section, List.of(flags), metavar, help, Arity.ONE, s -> parseInt(s, range),
+                () -> defaultValue, Integer.toString(defaultValue), range);
     }
 
     static Setting<Boolean> toggle(String name, String section, String help, String... flags) {
         return new Setting<>(name, section, List.of(flags), null, help, Arity.SWITCH, Setting::parseBoolean,
-                () -> false, "false");
+                () -> false, "false", null);
     }
 
     static Setting<List<String>> list(String name, String section, String metavar, List<String> defaultValue, String help,
             String... flags) {
         return new Setting<>(name, section, List.of(flags), metavar, help, Arity.REPEATED, Setting::splitList,
-                () -> defaultValue, String.join(", ", defaultValue));
+                () -> defaultValue, String.join(", ", defaultValue), null);
     }
 
     /** The same setting with a default computed when it is needed (it may depend on the environment). */
     Setting<T> withDefault(Supplier<T> value, String text) {
-        return new Setting<>(name, section, flags, metavar, help, arity, parser, value, text);
+        return new Setting<>(name, section, flags, metavar, help, arity, parser, value, text, range);
+    }
+
+    /** The same whole-number setting, accepting at most {@code max}. */
+    @SuppressWarnings("unchecked")
+    Setting<T> atMost(int max) {
+        if (range == null) {
+            throw new IllegalStateException(name + " is not a whole number");
+        }
+        Range bounded = new Range(range.min(), max);
+        return new Setting<>(name, section, flags, metavar, help, arity, s -> (T) Integer.valueOf(parseInt(s, bounded)), defaultValue,
+                defaultText, bounded);
     }
 
     /** The same setting accepting only these values (case-insensitive). */
@@ -77,7 +102,7 @@ public final class Setting<T> {
                 }
             }
             throw new IllegalArgumentException("one of " + String.join(", ", choices));
-        }, defaultValue, defaultText);
+        }, defaultValue, defaultText, range);
     }
 
     public String name() {
@@ -100,6 +125,16 @@ public final class Setting<T> {
         return help;
     }
 
+    /** The help with the accepted range, as --help and the docs show it. */
+    public String helpWithRange() {
+        return range == null ? help : help + " " + range.text();
+    }
+
+    /** The accepted range of a whole-number setting; null for the others. */
+    Range range() {
+        return range;
+    }
+
     Arity arity() {
         return arity;
     }
@@ -114,17 +149,22 @@ public final class Setting<T> {
     }
 
     /**
-     * Parses a value given as text (a flag's argument, a config file's value).
+     * Parses a value given as text (a flag's argument, a config file's value) by {@code source}.
      *
-     * @throws IllegalArgumentException "Invalid value for NAME: VALUE (why)"
+     * @throws IllegalArgumentException "Invalid value for NAME from SOURCE: VALUE (why)"
      */
-    T parse(String text) {
+    T parse(String text, Source source) {
         try {
             return parser.apply(text);
         } catch (RuntimeException e) {
-            String why = e.getMessage() == null ? "" : " (" + e.getMessage() + ")";
-            throw new IllegalArgumentException("Invalid value for " + name + ": " + text + why, e);
+            throw invalid(source, text, e.getMessage());
         }
+    }
+
+    /** The one error for a bad value of this setting: its name, where the value came from, the value and why. */
+    IllegalArgumentException invalid(Source source, String value, String why) {
+        return new IllegalArgumentException("Invalid value for " + name + (source == null ? "" : " from " + source)
+                + ": " + (value.isEmpty() ? "''" : value) + (why == null ? "" : " (" + why + ")"));
     }
 
     /** The key in a config file: the name, with dashes or underscores. */
@@ -132,17 +172,24 @@ public final class Setting<T> {
         return name.equals(key.trim().replace('-', '_').toLowerCase(Locale.ROOT));
     }
 
-    private static int parseInt(String s, int min) {
-        int v;
-        try {
-            v = Integer.parseInt(s.trim());
-        } catch (NumberFormatException e) {
+    private static int parseInt(String s, Range range) {
+        String digits = s.trim();
+        if (!digits.matches("[-+]?\\d+")) {
             throw new IllegalArgumentException("not a whole number");
         }
-        if (v < min) {
-            throw new IllegalArgumentException("at least " + min);
+        long v;
+        try {
+            v = Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            v = digits.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE;   // more digits than a long holds
         }
-        return v;
+        if (v < range.min()) {
+            throw new IllegalArgumentException("at least " + range.min());
+        }
+        if (v > range.max()) {
+            throw new IllegalArgumentException("at most " + range.max());
+        }
+        return (int) v;
     }
 
     private static Boolean parseBoolean(String s) {

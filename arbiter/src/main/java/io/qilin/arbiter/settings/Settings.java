@@ -26,6 +26,9 @@ public final class Settings {
     static final String JAVA = "Java";
     static final String LOGGING = "Logging";
     static final String HOOKS_SECTION = "Server Hooks";
+    /** Half the scoreboard's 1,024 slots: a reload runs the old and the new generation side by side. */
+    public static final int MAX_WORKERS = 512;
+    private static final int ONE_DAY = 86_400;
 
     public static final Setting<String> CONFIG = Setting.string("config", CONFIG_FILE, "FILE", null,
             "A properties file of settings (keys are the setting names, such as workers = 4). "
@@ -33,46 +36,51 @@ public final class Settings {
     public static final Setting<List<String>> BIND = Setting.list("bind", SOCKET, "ADDRESS", List.of("127.0.0.1:8000"),
             "Where to listen: HOST:PORT, [v6]:PORT, unix:PATH or fd://N; repeatable. If $PORT is set, the "
                     + "default is 0.0.0.0:$PORT.", "-b", "--bind")
-            .withDefault(Settings::defaultBind, "127.0.0.1:8000, or 0.0.0.0:$PORT");
+            .withDefault(() -> List.of("127.0.0.1:8000"), "127.0.0.1:8000, or 0.0.0.0:$PORT");
     public static final Setting<Integer> BACKLOG = Setting.integer("backlog", SOCKET, "INT", 2048, 1,
-            "Pending connections each listener queues.", "--backlog");
+            "Pending connections each listener queues (the kernel caps it at net.core.somaxconn).", "--backlog")
+            .atMost(65535);
     public static final Setting<Boolean> REUSE_PORT = Setting.toggle("reuse_port", SOCKET,
             "Each worker binds sockets of its own with SO_REUSEPORT instead of sharing the master's. Drawback: "
                     + "connections queued on a worker's socket are reset when it exits (reload, recycling, crash), "
                     + "and none wait while no worker runs; the shared socket (the default) loses none. TCP only.",
             "--reuse-port");
     public static final Setting<Integer> WORKERS_COUNT = Setting.integer("workers", WORKERS, "INT", 1, 1,
-            "Worker processes.", "-w", "--workers")
-            .withDefault(Settings::defaultWorkers, "$WEB_CONCURRENCY, or 1");
+            "Worker processes (a reload runs the old and the new ones side by side in the scoreboard's 1,024 "
+                    + "slots).", "-w", "--workers")
+            .atMost(MAX_WORKERS).withDefault(() -> 1, "$WEB_CONCURRENCY, or 1");
     public static final Setting<String> WORKER_CLASS = Setting.string("worker_class", WORKERS, "NAME", "sync",
             "The worker kind: sync, gthread, vertx, or a WorkerKind class name.", "-k", "--worker-class");
     public static final Setting<Integer> THREADS = Setting.integer("threads", WORKERS, "INT", 1, 0,
-            "Task threads per worker (gthread) or event loops per worker (vertx).", "--threads");
+            "Task threads per worker (gthread) or event loops per worker (vertx).", "--threads").atMost(4096);
     public static final Setting<Integer> WORKER_CONNECTIONS = Setting.integer("worker_connections", WORKERS, "INT",
-            1000, 1, "Most simultaneous clients per worker.", "--worker-connections");
+            1000, 1, "Most simultaneous clients per worker.", "--worker-connections").atMost(1_000_000);
     public static final Setting<Integer> MAX_REQUESTS = Setting.integer("max_requests", WORKERS, "INT", 0, 0,
-            "Requests a worker serves before it is replaced; 0 disables.", "--max-requests");
+            "Requests a worker serves before it is replaced; 0 disables.", "--max-requests").atMost(1_000_000_000);
     public static final Setting<Integer> MAX_REQUESTS_JITTER = Setting.integer("max_requests_jitter", WORKERS, "INT",
             0, 0, "A random 0..N added to max_requests per worker, so workers do not all restart at once.",
-            "--max-requests-jitter");
+            "--max-requests-jitter").atMost(1_000_000_000);
     public static final Setting<Integer> TIMEOUT = Setting.integer("timeout", WORKERS, "SECONDS", 30, 0,
             "A worker whose heartbeat is silent this long is aborted (thread dump), then killed; 0 disables.",
-            "-t", "--timeout");
+            "-t", "--timeout").atMost(ONE_DAY);
     public static final Setting<Integer> GRACEFUL_TIMEOUT = Setting.integer("graceful_timeout", WORKERS, "SECONDS", 30, 0,
-            "Time workers get to finish their requests after TERM before they are killed.", "--graceful-timeout");
+            "Time workers get to finish their requests after TERM before they are killed.", "--graceful-timeout")
+            .atMost(ONE_DAY);
     public static final Setting<Integer> KEEPALIVE = Setting.integer("keepalive", WORKERS, "SECONDS", 2, 0,
-            "Idle keep-alive connections are closed after this; 0 disables keep-alive.", "--keep-alive");
+            "Idle keep-alive connections are closed after this; 0 disables keep-alive.", "--keep-alive")
+            .atMost(3600);
     public static final Setting<Integer> BOOT_TIMEOUT = Setting.integer("boot_timeout", WORKERS, "SECONDS", 30, 1,
             "Time a new worker has to load the application and report ready; a reload whose workers miss it "
-                    + "is rolled back.", "--boot-timeout");
+                    + "is rolled back.", "--boot-timeout").atMost(ONE_DAY);
     public static final Setting<Integer> REQUEST_TIMEOUT = Setting.integer("request_timeout", WORKERS, "SECONDS", 0, 0,
             "gthread and vertx: a request running longer gets its thread's stack logged and a 503 (or its connection "
                     + "closed if the response has started), and the worker is replaced gracefully; 0 disables. "
                     + "sync is bound by --timeout instead.", "--request-timeout")
-            .withDefault(() -> null, "the --timeout value");
+            .atMost(ONE_DAY).withDefault(() -> null, "the --timeout value");
     public static final Setting<Integer> WARMUP_REQUESTS = Setting.integer("warmup_requests", WORKERS, "INT", 200, 0,
             "Requests a new worker sends to each --warmup-path through its own HTTP stack, on a private loopback "
-                    + "listener, before it reports ready (within --boot-timeout); 0 disables.", "--warmup-requests");
+                    + "listener, before it reports ready (within --boot-timeout); 0 disables.", "--warmup-requests")
+            .atMost(100_000);
     public static final Setting<List<String>> WARMUP_PATH = Setting.list("warmup_path", WORKERS, "PATH", List.of("/"),
             "The path (and query) of the warm-up requests, GET with the header X-Qilin-Warmup: 1; repeatable.",
             "--warmup-path");
@@ -81,28 +89,31 @@ public final class Settings {
                     + "Class::member, on --classpath); by default the application itself when it implements Warmup.",
             "--warmup-hook");
     public static final Setting<Integer> LIMIT_REQUEST_LINE = Setting.integer("limit_request_line", SECURITY, "BYTES",
-            4094, 0, "Longest request line (400 beyond); 0 means the maximum, 8190.", "--limit-request-line");
+            4094, 0, "Longest request line (400 beyond); 0 means the maximum, 8190. Gunicorn clamps a larger value to "
+                    + "8190; Qilin refuses it.", "--limit-request-line").atMost(8190);
     public static final Setting<Integer> LIMIT_REQUEST_FIELDS = Setting.integer("limit_request_fields", SECURITY, "INT",
-            100, 0, "Most header fields in a request (431 beyond).", "--limit-request-fields");
+            100, 0, "Most header fields in a request (431 beyond). Gunicorn clamps a larger value to 32768; Qilin "
+                    + "refuses it.", "--limit-request-fields").atMost(32768);
     public static final Setting<Integer> LIMIT_REQUEST_FIELD_SIZE = Setting.integer("limit_request_field_size", SECURITY,
             "BYTES", 8190, 0, "Longest header field (431 beyond).", "--limit-request-field_size",
-            "--limit-request-field-size");
+            "--limit-request-field-size").atMost(65536);
     public static final Setting<Integer> LIMIT_REQUEST_BODY = Setting.integer("limit_request_body", SECURITY, "BYTES",
             10 * 1024 * 1024, 0, "Largest request body, in bytes (413 beyond, checked against Content-Length and while "
                     + "a chunked body streams in); 0 means unlimited, except on sync, which buffers each request in memory "
-                    + "before serving it and caps it at a quarter of the worker's heap (at most 1 GiB).", "--limit-request-body");
+                    + "before serving it and caps it at a quarter of the worker's heap (at most 1 GiB).", "--limit-request-body")
+            .atMost(1 << 30);
     public static final Setting<Integer> HEADER_TIMEOUT = Setting.integer("header_timeout", SECURITY, "SECONDS", 10, 1,
             "A client has this long to send a request's line and headers, counted from the connection (sync, vertx) "
                     + "or from its first byte (gthread); then sync answers 408 (or just closes if nothing was sent), "
-                    + "gthread and vertx close the connection. Keep it shorter than --timeout.", "--header-timeout");
+                    + "gthread and vertx close the connection. Keep it shorter than --timeout.", "--header-timeout").atMost(3600);
     public static final Setting<Integer> BODY_TIMEOUT = Setting.integer("body_timeout", SECURITY, "SECONDS", 10, 1,
             "The longest pause while a request body arrives; then sync answers 408, gthread and vertx (portable "
                     + "applications) close the connection.",
-            "--body-timeout");
+            "--body-timeout").atMost(3600);
     public static final Setting<Integer> WRITE_TIMEOUT = Setting.integer("write_timeout", SECURITY, "SECONDS", 10, 1,
             "The longest a response write may make no progress (a client that does not read); then the connection "
                     + "is closed. On sync at most half of --timeout, so a stuck client never gets the worker aborted.",
-            "--write-timeout");
+            "--write-timeout").atMost(3600);
     public static final Setting<Boolean> CHECK_CONFIG = Setting.toggle("check_config", DEBUGGING,
             "Check the settings and load the application in a throwaway worker, then exit 0 (or 1).", "--check-config");
     public static final Setting<Boolean> PRINT_CONFIG = Setting.toggle("print_config", DEBUGGING,
@@ -142,9 +153,13 @@ public final class Settings {
                     + "* for all); from them, the exchange's remote address and scheme are the forwarded ones.",
             "--forwarded-allow-ips");
     public static final Setting<String> CERTFILE = Setting.string("certfile", MECHANICS, "FILE", null,
-            "TLS certificate chain (PEM); with --keyfile, every listener serves HTTPS.", "--certfile");
+            "TLS certificate chain (PEM, the server's certificate first); with --keyfile, every listener serves HTTPS. "
+                    + "The master reads both files before any worker starts (and --check-config does): each must "
+                    + "parse, the key must belong to the certificate, and the certificate must not have expired; one "
+                    + "that expires within 30 days gets a warning.", "--certfile");
     public static final Setting<String> KEYFILE = Setting.string("keyfile", MECHANICS, "FILE", null,
-            "TLS private key (PEM, PKCS#8 unencrypted).", "--keyfile");
+            "TLS private key (PEM, unencrypted): PKCS#8 (BEGIN PRIVATE KEY: RSA, EC or Ed25519) or PKCS#1 (BEGIN RSA "
+                    + "PRIVATE KEY). Any other form is refused with the openssl command that converts it.", "--keyfile");
     public static final Setting<String> AOT_CACHE = Setting.string("aot_cache", JAVA, "MODE", "off",
             "auto: on JDK 25+, the first workers write an AOT cache (JEP 483/514) that later workers map, for a "
                     + "faster boot; rebuilt when the classpath changes. off: never.", "--aot-cache")
@@ -207,11 +222,25 @@ public final class Settings {
             ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, HEALTH_BIND, LOGLEVEL, CAPTURE_OUTPUT, LOG_CONFIG, HOOKS, REUSE_PORT, STATSD_HOST, STATSD_PREFIX);
 
     private final Map<Setting<?>, Object> values;
+    private final Map<Setting<?>, Source> sources;
     private final String app;
+    private final List<String> warnings;
 
-    Settings(Map<Setting<?>, Object> values, String app) {
+    Settings(Map<Setting<?>, Object> values, Map<Setting<?>, Source> sources, String app, List<String> warnings) {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        this.sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
         this.app = app;
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /** Where a setting's value came from, for error messages. */
+    public Source source(Setting<?> setting) {
+        return sources.getOrDefault(setting, Source.DEFAULT);
+    }
+
+    /** Things worth a {@code qilin: warning:} line at start (a certificate about to expire, say). */
+    public List<String> warnings() {
+        return warnings;
     }
 
     /** The value of a setting, its default when nothing set it. */
@@ -301,7 +330,7 @@ public final class Settings {
     public <T> Settings with(Setting<T> setting, T value) {
         Map<Setting<?>, Object> copy = new LinkedHashMap<>(values);
         copy.put(setting, value);
-        return new Settings(copy, app);
+        return new Settings(copy, sources, app, warnings);
     }
 
     /** {@code name = value} lines, one per setting, for --print-config. */
@@ -314,22 +343,5 @@ public final class Settings {
         }
         lines.add("app = " + (app == null ? "" : app));
         return lines;
-    }
-
-    private static List<String> defaultBind() {
-        String port = System.getenv("PORT");
-        return port == null || port.isBlank() ? List.of("127.0.0.1:8000") : List.of("0.0.0.0:" + port.trim());
-    }
-
-    private static Integer defaultWorkers() {
-        String wc = System.getenv("WEB_CONCURRENCY");
-        if (wc == null || wc.isBlank()) {
-            return 1;
-        }
-        try {
-            return Math.max(1, Integer.parseInt(wc.trim()));
-        } catch (NumberFormatException e) {
-            return 1;
-        }
     }
 }

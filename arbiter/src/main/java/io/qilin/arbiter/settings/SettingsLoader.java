@@ -1,8 +1,5 @@
 package io.qilin.arbiter.settings;
 
-import io.qilin.arbiter.listen.BindAddress;
-import io.qilin.arbiter.spawn.Accounts;
-import io.qilin.arbiter.spawn.LibC;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +40,7 @@ public final class SettingsLoader {
         spec.mixinStandardHelpOptions(true);
         for (Setting<?> s : Settings.ALL) {
             // picocli formats descriptions with String.format: Gunicorn's %(h)s atoms need escaping
-            String help = s.help() + (s.arity() == Setting.Arity.SWITCH ? "" : " Default: " + s.defaultText() + ".");
+            String help = s.helpWithRange() + (s.arity() == Setting.Arity.SWITCH ? "" : " Default: " + s.defaultText() + ".");
             OptionSpec.Builder b = OptionSpec.builder(s.flags().toArray(new String[0]))
                     .description(help.replace("%", "%%"))
                     .userObject(s);
@@ -66,32 +63,64 @@ public final class SettingsLoader {
     }
 
     /**
-     * Parses everything.
+     * Parses everything. Every error names the setting and where its value came from.
      *
      * @throws CommandLine.ParameterException for an unknown flag or a missing argument (exit 2)
-     * @throws IllegalArgumentException "Invalid value for NAME: VALUE" and the like (exit 1)
+     * @throws IllegalArgumentException "Invalid value for NAME from SOURCE: VALUE (why)" and the like (exit 1)
      */
     public Settings load(String[] args) {
-        Given cli = parse(args);
-        Given fromEnv = parse(ShellWords.split(env.getOrDefault(CMD_ARGS, "")));
-        String configName = (String) cli.values.getOrDefault(Settings.CONFIG, fromEnv.values.get(Settings.CONFIG));
-        Given file = readConfig(configName);
-
-        Map<Setting<?>, Object> values = new LinkedHashMap<>(file.values);
-        values.putAll(fromEnv.values);
-        values.putAll(cli.values);
+        Given cli = parse(args, Source.COMMAND_LINE);
+        Given fromEnv = parseCmdArgs(env.getOrDefault(CMD_ARGS, ""));
+        Given file;
+        if (cli.values.containsKey(Settings.CONFIG)) {
+            file = readConfig((String) cli.values.get(Settings.CONFIG), Source.COMMAND_LINE);
+        } else if (fromEnv.values.containsKey(Settings.CONFIG)) {
+            file = readConfig((String) fromEnv.values.get(Settings.CONFIG), Source.CMD_ARGS);
+        } else {
+            file = readConfig(null, null);
+        }
+        Given all = new Given();
+        all.putAll(file);
+        all.putAll(fromEnv);
+        all.putAll(cli);
+        applyEnvironmentDefaults(all);
         String app = cli.app != null ? cli.app : fromEnv.app != null ? fromEnv.app : file.app;
-        Settings settings = new Settings(values, app);
-        validate(settings);
-        return settings;
+        List<String> warnings = new ArrayList<>();
+        Settings settings = new Settings(all.values, all.sources, app, warnings);
+        new SettingsValidator(settings, warnings).validate();
+        return new Settings(all.values, all.sources, app, warnings);
     }
 
-    /** The settings a command line gives, with their values parsed. */
-    private static Given parse(List<String> args) {
-        return parse(args.toArray(new String[0]));
+    /**
+     * Gunicorn's environment defaults, {@code $PORT} for bind and {@code $WEB_CONCURRENCY} for workers,
+     * read (and checked) only when no source gave the setting.
+     */
+    private void applyEnvironmentDefaults(Given given) {
+        String port = env.get("PORT");
+        if (port != null && !port.isBlank() && !given.values.containsKey(Settings.BIND)) {
+            Source source = Source.environment("PORT");
+            if (!port.trim().matches("\\d{1,5}") || Integer.parseInt(port.trim()) < 1 || Integer.parseInt(port.trim()) > 65535) {
+                throw Settings.BIND.invalid(source, port, "a port number, 1 to 65535");
+            }
+            given.put(Settings.BIND, List.of("0.0.0.0:" + port.trim()), source);
+        }
+        String concurrency = env.get("WEB_CONCURRENCY");
+        if (concurrency != null && !concurrency.isBlank() && !given.values.containsKey(Settings.WORKERS_COUNT)) {
+            Source source = Source.environment("WEB_CONCURRENCY");
+            given.put(Settings.WORKERS_COUNT, Settings.WORKERS_COUNT.parse(concurrency, source), source);
+        }
     }
 
-    private static Given parse(String[] args) {
+    private static Given parseCmdArgs(String text) {
+        List<String> words = ShellWords.split(text);
+        try {
+            return parse(words.toArray(new String[0]), Source.CMD_ARGS);
+        } catch (CommandLine.ParameterException e) {
+            throw new CommandLine.ParameterException(e.getCommandLine(), e.getMessage() + " (in " + CMD_ARGS + ")");
+        }
+    }
+
+    private static Given parse(String[] args, Source source) {
         CommandLine cl = new CommandLine(commandSpec());
         ParseResult r = cl.parseArgs(args);
         Given given = new Given();
@@ -102,17 +131,13 @@ public final class SettingsLoader {
             Setting<?> s = (Setting<?>) o.userObject();
             switch (s.arity()) {
                 case SWITCH:
-                    given.values.put(s, Boolean.TRUE);
+                    given.put(s, Boolean.TRUE, source);
                     break;
                 case REPEATED:
-                    List<String> all = new ArrayList<>();
-                    for (String v : o.stringValues()) {
-                        all.add(v);
-                    }
-                    given.values.put(s, all);
+                    given.put(s, new ArrayList<>(o.stringValues()), source);
                     break;
                 default:
-                    given.values.put(s, s.parse(o.stringValues().get(o.stringValues().size() - 1)));
+                    given.put(s, s.parse(o.stringValues().get(o.stringValues().size() - 1), source), source);
             }
         }
         if (r.hasMatchedPositional(0)) {
@@ -121,12 +146,13 @@ public final class SettingsLoader {
         return given;
     }
 
-    private Given readConfig(String name) {
+    private Given readConfig(String name, Source namedBy) {
         Path path;
         if (name != null) {
             path = cwd.resolve(name);
-            if (!Files.isReadable(path)) {
-                throw new IllegalArgumentException("Invalid value for config: " + name + " (no readable file)");
+            if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                throw Settings.CONFIG.invalid(namedBy, name, Files.isDirectory(path) ? "a directory, not a file"
+                        : Files.exists(path) ? "not readable" : "no such file");
             }
         } else {
             path = cwd.resolve(DEFAULT_CONFIG);
@@ -134,11 +160,13 @@ public final class SettingsLoader {
                 return new Given();
             }
         }
+        Source source = Source.file(path);
         Properties p = new Properties();
         try (Reader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             p.load(in);
         } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("cannot read config file " + path + ": " + e.getMessage(), e);
+            String why = e instanceof java.nio.charset.CharacterCodingException ? "not UTF-8 text" : e.getMessage();
+            throw new IllegalArgumentException("cannot read config file " + path + ": " + why, e);
         }
         Given given = new Given();
         for (String key : p.stringPropertyNames()) {
@@ -152,121 +180,31 @@ public final class SettingsLoader {
             if (s == Settings.CONFIG) {
                 throw new IllegalArgumentException("'config' cannot be set in a config file (" + path + ")");
             }
-            given.values.put(s, s.parse(value));
+            if (s.arity() == Setting.Arity.REPEATED) {
+                List<String> items = Setting.splitList(value);
+                given.put(s, items.isEmpty() ? List.of("") : items, source);   // 'bind =' is an empty value, not none
+            } else {
+                given.put(s, s.parse(value, source), source);
+            }
         }
         return given;
     }
 
-    /** Checks that need more than one value's text: addresses, files, the form of raw_env. */
-    private static void validate(Settings s) {
-        for (String b : s.get(Settings.BIND)) {
-            try {
-                BindAddress.parse(b);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Invalid value for bind: " + b + " (" + e.getMessage() + ")", e);
-            }
-        }
-        for (String kv : s.get(Settings.RAW_ENV)) {
-            if (kv.indexOf('=') <= 0) {
-                throw new IllegalArgumentException("Invalid value for raw_env: " + kv + " (KEY=VALUE)");
-            }
-        }
-        String java = s.get(Settings.JAVA_LAUNCHER);
-        if (java != null && !Files.isExecutable(Path.of(java))) {
-            throw new IllegalArgumentException("Invalid value for java: " + java + " (not an executable file)");
-        }
-        String logConfig = s.get(Settings.LOG_CONFIG);
-        if (logConfig != null && !Files.isReadable(Path.of(logConfig))) {
-            throw new IllegalArgumentException("Invalid value for logconfig: " + logConfig + " (no readable file)");
-        }
-        if (s.get(Settings.CAPTURE_OUTPUT) && s.get(Settings.ERROR_LOGFILE).equals("-")) {
-            throw new IllegalArgumentException("Invalid value for capture_output: true (needs --error-logfile FILE)");
-        }
-        String chdir = s.get(Settings.CHDIR);
-        if (chdir != null && !Files.isDirectory(Path.of(chdir))) {
-            throw new IllegalArgumentException("Invalid value for chdir: " + chdir + " (not a directory)");
-        }
-        validateIdentity(s);
-        String metrics = s.get(Settings.METRICS_BIND);
-        if (metrics != null && !isHostPort(metrics)) {
-            throw new IllegalArgumentException("Invalid value for metrics_bind: " + metrics
-                    + " (HOST:PORT, such as 127.0.0.1:9100)");
-        }
-        String health = s.get(Settings.HEALTH_BIND);
-        if (health != null && !isPort(health) && !isHostPort(health)) {
-            throw new IllegalArgumentException("Invalid value for health_bind: " + health
-                    + " (HOST:PORT, such as 0.0.0.0:8081, or a PORT on 127.0.0.1)");
-        }
-        String umask = s.get(Settings.UMASK);
-        if (umask != null && !umask.matches("0?[0-7]{1,3}")) {
-            throw new IllegalArgumentException("Invalid value for umask: " + umask + " (octal, such as 0027)");
-        }
-        String cert = s.get(Settings.CERTFILE);
-        String key = s.get(Settings.KEYFILE);
-        if ((cert == null) != (key == null)) {
-            throw new IllegalArgumentException("Invalid value for " + (cert == null ? "keyfile" : "certfile")
-                    + ": " + (cert == null ? key : cert) + " (certfile and keyfile go together)");
-        }
-        for (String f : new String[] {cert, key}) {
-            if (f != null && !Files.isReadable(Path.of(f))) {
-                throw new IllegalArgumentException("Invalid value for " + (f.equals(cert) ? "certfile" : "keyfile")
-                        + ": " + f + " (no readable file)");
-            }
-        }
-        Path base = chdir == null ? Path.of("") : Path.of(chdir);
-        for (String entry : s.classpathEntries()) {
-            String e = entry.endsWith("/*") ? entry.substring(0, entry.length() - 2) : entry;
-            if (!Files.exists(base.resolve(e))) {
-                throw new IllegalArgumentException("Invalid value for classpath: " + entry + " (does not exist)");
-            }
-        }
-    }
-
-    /** A bare TCP port number: the health bind's short form, on 127.0.0.1. */
-    private static boolean isPort(String value) {
-        String v = value.trim();
-        return v.matches("\\d{1,5}") && Integer.parseInt(v) <= 65535;
-    }
-
-    /** {@code HOST:PORT} or {@code [v6]:PORT}, with the port given: what the metrics endpoint binds. */
-    private static boolean isHostPort(String value) {
-        try {
-            return value.trim().matches("(\\[[0-9a-fA-F:.]+]|[^:\\[\\]/]*):\\d+")
-                    && BindAddress.parse(value).kind() == BindAddress.Kind.TCP;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    private static void validateIdentity(Settings s) {
-        String user = s.get(Settings.USER);
-        String group = s.get(Settings.GROUP);
-        if (user == null && group == null) {
-            return;
-        }
-        if (user != null && Accounts.user(user) == null) {
-            throw new IllegalArgumentException("Invalid value for user: " + user + " (no such user)");
-        }
-        if (group != null && Accounts.group(group) < 0) {
-            throw new IllegalArgumentException("Invalid value for group: " + group + " (no such group)");
-        }
-        String which = user != null ? "user" : "group";
-        if (LibC.INSTANCE.geteuid() != 0) {
-            throw new IllegalArgumentException("Invalid value for " + which + ": " + (user != null ? user : group)
-                    + " (only a master running as root can switch the workers' identity)");
-        }
-        boolean setpriv = false;
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            setpriv |= Files.isExecutable(Path.of(d, "setpriv"));
-        }
-        if (!setpriv) {
-            throw new IllegalArgumentException("Invalid value for " + which + " (setpriv, from util-linux, is not installed)");
-        }
-    }
-
-    /** What one source gave. */
+    /** What one source gave, and from where. */
     private static final class Given {
         final Map<Setting<?>, Object> values = new LinkedHashMap<>();
+        final Map<Setting<?>, Source> sources = new LinkedHashMap<>();
         String app;
+
+        void put(Setting<?> setting, Object value, Source source) {
+            values.put(setting, value);
+            sources.put(setting, source);
+        }
+
+        /** The other's values replace these. */
+        void putAll(Given other) {
+            values.putAll(other.values);
+            sources.putAll(other.sources);
+        }
     }
 }

@@ -20,7 +20,11 @@ public final class SettingsReference {
                 .append("Each setting can be given, from lowest to highest precedence, by its default, the config file ")
                 .append("(`-c FILE`, else `./qilin.properties` when it exists; keys are the names below, with `_` or `-`, ")
                 .append("lists comma-separated), the `QILIN_CMD_ARGS` environment variable (command-line flags), and ")
-                .append("the command line.\n");
+                .append("the command line. `$PORT` and `$WEB_CONCURRENCY` give the defaults of bind and workers; when ")
+                .append("used, they are checked as any given value. A bad value (out of range, wrong form, a file that is missing or unusable) stops the ")
+                .append("start with one line naming the setting and where the value came from, such as ")
+                .append("`qilin: error: Invalid value for workers from /etc/qilin.properties: abc (not a whole number)`; ")
+                .append("[bad-input.md](bad-input.md) lists every case.\n");
         String section = null;
         for (Setting<?> s : Settings.ALL) {
             if (!s.section().equals(section)) {
@@ -30,7 +34,7 @@ public final class SettingsReference {
             String flags = String.join(", ", s.flags()) + (s.metavar() == null ? "" : " " + s.metavar());
             sb.append("| `").append(s.name()).append("` | `").append(flags).append("` | ")
                     .append(s.defaultText().isEmpty() ? "" : "`" + s.defaultText() + "`").append(" | ")
-                    .append(s.help().replace("|", "\\|")).append(" |\n");
+                    .append(s.helpWithRange().replace("|", "\\|")).append(" |\n");
         }
         return sb.toString();
     }

@@ -64,6 +64,11 @@ public final class Spawner {
         return spawn(argv, env, List.of(), true, null, null, NO_CAPTURE);
     }
 
+    /** As {@link #spawnDetached(List, Map)}, {@code childFds.get(i)} becoming fd {@code 3 + i}. */
+    public int spawnDetached(List<String> argv, Map<String, String> env, List<Integer> childFds) throws IOException {
+        return spawn(argv, env, childFds, true, null, null, NO_CAPTURE);
+    }
+
     private int spawn(List<String> argv, Map<String, String> env, List<Integer> childFds, boolean detached, String cwd,
             String output, int captureFd) throws IOException {
         int highest = markAllCloseOnExec();

@@ -75,20 +75,20 @@ class SettingsLoaderTest {
     @Test
     void invalidValuesNameTheSettingAndTheValue() throws Exception {
         assertThatThrownBy(() -> load(Map.of(), "-w", "many", "x.App"))
-                .hasMessage("Invalid value for workers: many (not a whole number)");
-        assertThatThrownBy(() -> load(Map.of(), "-w", "0", "x.App")).hasMessage("Invalid value for workers: 0 (at least 1)");
-        assertThatThrownBy(() -> load(Map.of(), "--timeout", "-1", "x.App")).hasMessage("Invalid value for timeout: -1 (at least 0)");
+                .hasMessage("Invalid value for workers from the command line: many (not a whole number)");
+        assertThatThrownBy(() -> load(Map.of(), "-w", "0", "x.App")).hasMessage("Invalid value for workers from the command line: 0 (at least 1)");
+        assertThatThrownBy(() -> load(Map.of(), "--timeout", "-1", "x.App")).hasMessage("Invalid value for timeout from the command line: -1 (at least 0)");
         assertThatThrownBy(() -> load(Map.of(), "--log-level", "loud", "x.App"))
-                .hasMessageStartingWith("Invalid value for loglevel: loud (one of debug, info");
+                .hasMessageStartingWith("Invalid value for loglevel from the command line: loud (one of debug, info");
         assertThatThrownBy(() -> load(Map.of(), "-b", "127.0.0.1:x", "x.App"))
-                .hasMessage("Invalid value for bind: 127.0.0.1:x ('x' is not a valid port number)");
-        assertThatThrownBy(() -> load(Map.of(), "-e", "NOEQUALS", "x.App")).hasMessage("Invalid value for raw_env: NOEQUALS (KEY=VALUE)");
+                .hasMessage("Invalid value for bind from the command line: 127.0.0.1:x ('x' is not a valid port number)");
+        assertThatThrownBy(() -> load(Map.of(), "-e", "NOEQUALS", "x.App")).hasMessage("Invalid value for raw_env from the command line: NOEQUALS (KEY=VALUE)");
         assertThatThrownBy(() -> load(Map.of(), "--classpath", "/no/such.jar", "x.App"))
-                .hasMessage("Invalid value for classpath: /no/such.jar (does not exist)");
+                .hasMessage("Invalid value for classpath from the command line: /no/such.jar (does not exist)");
         Files.writeString(dir.resolve("qilin.properties"), "wrokers = 2\n");
         assertThatThrownBy(() -> load(Map.of(), "x.App")).hasMessageStartingWith("unknown setting 'wrokers' in ");
         Files.writeString(dir.resolve("qilin.properties"), "daemon = maybe\n");
-        assertThatThrownBy(() -> load(Map.of(), "x.App")).hasMessage("Invalid value for daemon: maybe (true or false)");
+        assertThatThrownBy(() -> load(Map.of(), "x.App")).hasMessage("Invalid value for daemon from " + dir.resolve("qilin.properties") + ": maybe (true or false)");
     }
 
     @Test
@@ -98,7 +98,7 @@ class SettingsLoaderTest {
         assertThat(load(Map.of(), "--metrics-bind", "[::1]:9100", "x.App").get(Settings.METRICS_BIND)).isEqualTo("[::1]:9100");
         for (String bad : new String[] {"9100", "127.0.0.1", "unix:/tmp/m.sock", "host:99999", "a:b"}) {
             assertThatThrownBy(() -> load(Map.of(), "--metrics-bind", bad, "x.App"))
-                    .hasMessage("Invalid value for metrics_bind: " + bad + " (HOST:PORT, such as 127.0.0.1:9100)");
+                    .hasMessage("Invalid value for metrics_bind from the command line: " + bad + " (HOST:PORT, such as 127.0.0.1:9100)");
         }
         assertThat(load(Map.of(), "x.App").get(Settings.METRICS_BIND)).isNull();
         assertThat(load(Map.of(), "--control-socket", "/run/q.ctl", "x.App").get(Settings.CONTROL_SOCKET)).isEqualTo("/run/q.ctl");
@@ -119,7 +119,7 @@ class SettingsLoaderTest {
     void unknownFlagsAreParameterErrors() {
         assertThatThrownBy(() -> load(Map.of(), "--wrokers", "2")).isInstanceOf(CommandLine.ParameterException.class);
         assertThatThrownBy(() -> load(Map.of(), "-c", "missing.properties", "x.App"))
-                .hasMessage("Invalid value for config: missing.properties (no readable file)");
+                .hasMessage("Invalid value for config from the command line: missing.properties (no such file)");
     }
 
     @Test
