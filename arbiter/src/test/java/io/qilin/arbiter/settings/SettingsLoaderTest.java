@@ -109,7 +109,7 @@ class SettingsLoaderTest {
         assertThat(load(Map.of(), "--health-bind", "0.0.0.0:8081", "x.App").get(Settings.HEALTH_BIND)).isEqualTo("0.0.0.0:8081");
         assertThat(load(Map.of(), "--health-bind", "8081", "x.App").get(Settings.HEALTH_BIND)).isEqualTo("8081");
         for (String bad : new String[] {"99999", "127.0.0.1", "unix:/tmp/h.sock", "host:99999", "a:b"}) {
-            assertThatThrownBy(() -> load(Map.of(), "--health-bind", bad, "x.App")).hasMessage("Invalid value for health_bind: "
+            assertThatThrownBy(() -> load(Map.of(), "--health-bind", bad, "x.App")).hasMessage("Invalid value for health_bind from the command line: "
                     + bad + " (HOST:PORT, such as 0.0.0.0:8081, or a PORT on 127.0.0.1)");
         }
         assertThat(load(Map.of(), "x.App").get(Settings.HEALTH_BIND)).isNull();
