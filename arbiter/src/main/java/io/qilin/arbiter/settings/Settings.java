@@ -107,6 +107,11 @@ public final class Settings {
             "127.0.0.1,::1", "Front-end addresses trusted to set X-Forwarded-For / X-Forwarded-Proto (comma separated, "
                     + "* for all); from them, the exchange's remote address and scheme are the forwarded ones.",
             "--forwarded-allow-ips");
+    public static final Setting<String> SERVLET_CONTEXT_PATH = Setting.string("servlet_context_path", MECHANICS, "PATH",
+            null, "gthread: the context path a servlet application is deployed at, e.g. /api (default: its "
+                    + "DeploymentInfo's, else /). Requests outside it get 404.", "--servlet-context-path")
+            .requiring(p -> p.startsWith("/") && (p.length() == 1 || !p.endsWith("/")),
+                    "a path starting with / and not ending with /, e.g. /api");
     public static final Setting<String> CERTFILE = Setting.string("certfile", MECHANICS, "FILE", null,
             "TLS certificate chain (PEM); with --keyfile, every listener serves HTTPS.", "--certfile");
     public static final Setting<String> KEYFILE = Setting.string("keyfile", MECHANICS, "FILE", null,
@@ -161,7 +166,7 @@ public final class Settings {
             WORKER_CONNECTIONS, MAX_REQUESTS, MAX_REQUESTS_JITTER, TIMEOUT, GRACEFUL_TIMEOUT, KEEPALIVE, BOOT_TIMEOUT,
             LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
             RAW_ENV, PIDFILE, WORKER_TMP_DIR, CONTROL_SOCKET, PROC_NAME, CHDIR, USER, GROUP, INITGROUPS, UMASK,
-            FORWARDED_ALLOW_IPS, CERTFILE, KEYFILE, AOT_CACHE, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
+            FORWARDED_ALLOW_IPS, SERVLET_CONTEXT_PATH, CERTFILE, KEYFILE, AOT_CACHE, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
             ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, LOGLEVEL, CAPTURE_OUTPUT, LOG_CONFIG, HOOKS, REUSE_PORT, STATSD_HOST, STATSD_PREFIX);
 
     private final Map<Setting<?>, Object> values;

@@ -82,6 +82,9 @@ class SettingsLoaderTest {
                 .hasMessageStartingWith("Invalid value for loglevel: loud (one of debug, info");
         assertThatThrownBy(() -> load(Map.of(), "-b", "127.0.0.1:x", "x.App"))
                 .hasMessage("Invalid value for bind: 127.0.0.1:x ('x' is not a valid port number)");
+        assertThatThrownBy(() -> load(Map.of(), "--servlet-context-path", "api/", "x.App"))
+                .hasMessage("Invalid value for servlet_context_path: api/ (a path starting with / and not ending with /, e.g. /api)");
+        assertThat(load(Map.of(), "--servlet-context-path", "/api", "x.App").get(Settings.SERVLET_CONTEXT_PATH)).isEqualTo("/api");
         assertThatThrownBy(() -> load(Map.of(), "-e", "NOEQUALS", "x.App")).hasMessage("Invalid value for raw_env: NOEQUALS (KEY=VALUE)");
         assertThatThrownBy(() -> load(Map.of(), "--classpath", "/no/such.jar", "x.App"))
                 .hasMessage("Invalid value for classpath: /no/such.jar (does not exist)");

@@ -45,7 +45,8 @@ import org.xnio.nio.InheritedTcpServer;
  * <ul>
  *   <li>Applications: a portable JDK {@code HttpHandler} runs blocking on a task thread; a native
  *       {@code io.undertow.server.HttpHandler} is called as Undertow calls it, on the I/O thread, and
- *       dispatches itself when it blocks.</li>
+ *       dispatches itself when it blocks; a Jakarta Servlet application ({@link ServletApp}) is deployed on
+ *       undertow-servlet, runs on the task threads, and is undeployed once the worker has drained.</li>
  *   <li>The heartbeat walks every I/O thread, so a stuck I/O thread stops it; a long request on a task
  *       thread does not.</li>
  *   <li>Stop (TERM, max-requests): accepting stops, every further response says {@code Connection: close},
@@ -109,15 +110,20 @@ final class GthreadWorker extends Worker {
 
     @Override
     protected List<Class<?>> appTypes() {
-        return List.of(com.sun.net.httpserver.HttpHandler.class, HttpHandler.class);
+        List<Class<?>> types = new ArrayList<>(List.of(com.sun.net.httpserver.HttpHandler.class, HttpHandler.class));
+        types.addAll(ServletApp.TYPES);
+        return types;
     }
 
     @Override
     protected void run() throws Exception {
         Object loaded = app();
-        HttpHandler app = new HttpContinueReadHandler(loaded instanceof HttpHandler ? (HttpHandler) loaded
-                : new BlockingHandler(new PortableHandler(portableApp(),
-                        Forwarded.fromConfig(context.config()))));
+        ServletApp servlets = ServletApp.deploys(loaded) ? ServletApp.deploy(loaded, context.config().app(),
+                context.config().get("SERVLET_CONTEXT_PATH", null), context.appLoader()) : null;
+        HttpHandler app = servlets != null ? servlets.handler()
+                : new HttpContinueReadHandler(loaded instanceof HttpHandler ? (HttpHandler) loaded
+                        : new BlockingHandler(new PortableHandler(portableApp(),
+                                Forwarded.fromConfig(context.config()))));
         XnioWorker xnio = Xnio.getInstance(GthreadWorker.class.getClassLoader()).createWorker(OptionMap.builder()
                 .set(Options.WORKER_NAME, "gthread")
                 .set(Options.WORKER_IO_THREADS, ioThreads)
@@ -146,6 +152,9 @@ final class GthreadWorker extends Worker {
             beat(xnio, 0);
             stopRequested.await();
             drain();
+            if (servlets != null) {
+                servlets.undeploy();
+            }
         } finally {
             servers = List.of();
             xnio.shutdownNow();
