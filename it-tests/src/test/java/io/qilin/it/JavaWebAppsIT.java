@@ -2,9 +2,17 @@ package io.qilin.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The apps Java users already have, served by bin/qilin with the README's commands: a plain servlet
@@ -39,6 +47,41 @@ class JavaWebAppsIT {
             q.signal("TERM");
             assertThat(q.awaitExit(BOOT)).isZero();
             assertThat(q.log()).contains("hello servlets: contextDestroyed in pid " + second.get(0));
+        }
+    }
+
+    @Test
+    void aServletAppServesHttps(@TempDir Path dir) throws Exception {
+        TestCertificate certificate = TestCertificate.makeIn(dir);
+        int port = Qilin.freePort();
+        try (Qilin q = Qilin.start(port, "-b", "127.0.0.1:" + port, "-k", "gthread", "--boot-timeout", "180",
+                "--certfile", certificate.cert().toString(), "--keyfile", certificate.key().toString(),
+                "io.qilin.examples.servlet.HelloServlets")) {
+            q.awaitReadyWorkers(1, BOOT);
+            SSLContext trustAll = SSLContext.getInstance("TLS");
+            trustAll.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] c, String a) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] c, String a) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, null);
+            try (SSLSocket s = (SSLSocket) trustAll.getSocketFactory().createSocket("127.0.0.1", port)) {
+                s.setSoTimeout(Http.TIMEOUT_MILLIS);
+                OutputStream out = s.getOutputStream();
+                out.write("GET /hello/tls HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes());
+                out.flush();
+                Http.Response r = Http.parse(s.getInputStream());
+                assertThat(r.status).isEqualTo(200);
+                assertThat(r.body).isEqualTo("Hello, tls!\n");
+            }
         }
     }
 
