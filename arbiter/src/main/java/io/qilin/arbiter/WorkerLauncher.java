@@ -96,6 +96,7 @@ final class WorkerLauncher {
                 .set("KEYFILE", absolute(s.get(Settings.KEYFILE)))
                 .set("FORWARDED_ALLOW_IPS", s.get(Settings.FORWARDED_ALLOW_IPS))
                 .set("HOOKS", s.get(Settings.HOOKS))
+                .set("SERVLET_CONTEXT_PATH", s.get(Settings.SERVLET_CONTEXT_PATH))
                 .set("STATSD_HOST", s.get(Settings.STATSD_HOST))
                 .set("STATSD_PREFIX", s.get(Settings.STATSD_PREFIX))
                 .set("MASTER_PID", masterPid)

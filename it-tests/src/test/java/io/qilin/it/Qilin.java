@@ -151,7 +151,12 @@ final class Qilin implements AutoCloseable {
 
     /** Waits until exactly {@code n} workers are alive and every one of them has been reported ready. */
     List<Long> awaitReadyWorkers(int n) {
-        await().atMost(BOOT).pollInterval(Duration.ofMillis(50)).alias(n + " ready workers, see " + log).until(() -> {
+        return awaitReadyWorkers(n, BOOT);
+    }
+
+    /** The same, for apps whose workers take longer to boot than {@link #BOOT} (a framework, a database). */
+    List<Long> awaitReadyWorkers(int n, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(50)).alias(n + " ready workers, see " + log).until(() -> {
             if (!process.isAlive()) {
                 throw new AssertionError("master exited with " + process.exitValue() + ":\n" + log());
             }

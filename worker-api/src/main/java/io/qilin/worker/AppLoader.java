@@ -15,7 +15,9 @@ import java.util.stream.Collectors;
  *   <li>{@code com.example.Hello}: a public class with a public no-argument constructor;</li>
  *   <li>{@code com.example.App::handler}: a public static field, or a public static no-argument
  *       method returning the handler; or a public static method taking one {@link HttpExchange},
- *       which is served as a {@link HttpHandler}.</li>
+ *       which is served as a {@link HttpHandler}; or a public static method taking one argument of a
+ *       type the kind provides ({@code factoryArguments}, e.g. {@code Vertx}), returned as an
+ *       {@link AppFactory} the kind calls once it serves.</li>
  * </ul>
  * The result must be an instance of one of the types the worker kind serves; the JDK's
  * {@link HttpHandler} is the portable one every kind accepts.
@@ -25,6 +27,15 @@ public final class AppLoader {
     }
 
     public static Object load(String spec, ClassLoader loader, List<Class<?>> accepted) throws AppLoadException {
+        return load(spec, loader, accepted, List.of());
+    }
+
+    /**
+     * As {@link #load(String, ClassLoader, List)}; a static method whose one parameter is of a type in
+     * {@code factoryArguments} and whose return type is accepted is returned as an {@link AppFactory}.
+     */
+    public static Object load(String spec, ClassLoader loader, List<Class<?>> accepted, List<Class<?>> factoryArguments)
+            throws AppLoadException {
         if (spec == null || spec.isBlank()) {
             throw new AppLoadException("no application given: name a class such as com.example.Hello, "
                     + "or a member such as com.example.App::handler");
@@ -41,7 +52,10 @@ public final class AppLoader {
         } catch (LinkageError e) {
             throw new AppLoadException("application class " + className + " could not be initialised: " + e, e);
         }
-        Object app = member == null ? construct(c) : fromMember(c, member, accepted);
+        Object app = member == null ? construct(c) : fromMember(c, member, accepted, factoryArguments);
+        if (app instanceof AppFactory) {
+            return app;
+        }
         for (Class<?> type : accepted) {
             if (type.isInstance(app)) {
                 return app;
@@ -68,7 +82,8 @@ public final class AppLoader {
         }
     }
 
-    private static Object fromMember(Class<?> c, String member, List<Class<?>> accepted) throws AppLoadException {
+    private static Object fromMember(Class<?> c, String member, List<Class<?>> accepted, List<Class<?>> factoryArguments)
+            throws AppLoadException {
         String where = c.getName() + "::" + member;
         try {
             Field f = c.getField(member);
@@ -104,6 +119,14 @@ public final class AppLoader {
             if (m.getParameterCount() == 1 && m.getParameterTypes()[0] == HttpExchange.class
                     && accepted.contains(HttpHandler.class)) {
                 return (HttpHandler) exchange -> invokeHandler(m, exchange);
+            }
+            if (m.getParameterCount() == 1 && factoryArguments.contains(m.getParameterTypes()[0])) {
+                if (accepted.stream().noneMatch(type -> type.isAssignableFrom(m.getReturnType()))) {
+                    throw new AppLoadException(where + " returns a " + m.getReturnType().getName()
+                            + ", but this worker kind serves " + accepted.stream().map(Class::getName)
+                                    .collect(Collectors.joining(" or ")));
+                }
+                return new AppFactory(m);
             }
         }
         throw new AppLoadException("application class " + c.getName() + " has no public static field or method named '"

@@ -84,7 +84,7 @@ public abstract class Worker {
         }
         hooks = loadHooks();
         hooks.postFork(info);
-        app = AppLoader.load(context.config().app(), context.appLoader(), appTypes());
+        app = AppLoader.load(context.config().app(), context.appLoader(), appTypes(), appFactoryArguments());
         if (context.config().checkOnly()) {
             log.info("Application {} loaded; not serving (--check-config)", context.config().app());
             return;
@@ -228,7 +228,15 @@ public abstract class Worker {
         return List.of(HttpHandler.class);
     }
 
-    /** The loaded application, an instance of one of {@link #appTypes()}. */
+    /**
+     * The types of argument this kind can pass to an application factory (see {@link AppFactory}); none
+     * by default.
+     */
+    protected List<Class<?>> appFactoryArguments() {
+        return List.of();
+    }
+
+    /** The loaded application, an instance of one of {@link #appTypes()}, or an {@link AppFactory}. */
     protected final Object app() {
         return app;
     }

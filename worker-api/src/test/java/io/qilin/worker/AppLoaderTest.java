@@ -23,6 +23,14 @@ class AppLoaderTest {
         public static void method(HttpExchange x) {
         }
 
+        public static HttpHandler perName(StringBuilder name) {
+            return x -> name.append("served");
+        }
+
+        public static Integer notAHandlerPerName(StringBuilder name) {
+            return 3;
+        }
+
         @Override
         public void handle(HttpExchange x) {
         }
@@ -69,5 +77,23 @@ class AppLoaderTest {
         assertThatThrownBy(() -> AppLoader.load(NoDefaultConstructor.class.getName(), loader, PORTABLE))
                 .hasMessageContaining("has no public no-argument constructor");
         assertThatThrownBy(() -> AppLoader.load("", loader, PORTABLE)).hasMessageContaining("no application given");
+    }
+
+    @Test
+    void aMethodTakingAnArgumentTheKindProvidesIsAFactoryCalledPerInstance() throws Exception {
+        List<Class<?>> arguments = List.of(StringBuilder.class);
+        Object loaded = AppLoader.load(Good.class.getName() + "::perName", loader, PORTABLE, arguments);
+        assertThat(loaded).isInstanceOf(AppFactory.class);
+        AppFactory factory = (AppFactory) loaded;
+        assertThat(factory.argumentType()).isEqualTo(StringBuilder.class);
+        StringBuilder one = new StringBuilder();
+        ((HttpHandler) factory.create(one)).handle(null);
+        assertThat(one).hasToString("served");
+        assertThat(factory.create(new StringBuilder())).isNotSameAs(factory.create(new StringBuilder()));
+
+        assertThatThrownBy(() -> AppLoader.load(Good.class.getName() + "::notAHandlerPerName", loader, PORTABLE, arguments))
+                .hasMessageContaining("returns a java.lang.Integer, but this worker kind serves");
+        assertThatThrownBy(() -> AppLoader.load(Good.class.getName() + "::perName", loader, PORTABLE))
+                .as("a kind that offers no such argument").hasMessageContaining("has no public static field or method");
     }
 }

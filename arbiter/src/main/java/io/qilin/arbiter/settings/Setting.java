@@ -144,6 +144,17 @@ public final class Setting<T> {
         return defaultText;
     }
 
+    /** The same setting accepting only text that passes the check; {@code expected} says what passes. */
+    Setting<T> requiring(java.util.function.Predicate<String> check, String expected) {
+        Function<String, T> inner = parser;
+        return new Setting<>(name, section, flags, metavar, help, arity, s -> {
+            if (!check.test(s.trim())) {
+                throw new IllegalArgumentException(expected);
+            }
+            return inner.apply(s.trim());
+        }, defaultValue, defaultText, range);
+    }
+
     T defaultValue() {
         return defaultValue.get();
     }

@@ -152,6 +152,11 @@ public final class Settings {
             "127.0.0.1,::1", "Front-end addresses trusted to set X-Forwarded-For / X-Forwarded-Proto (comma separated, "
                     + "* for all); from them, the exchange's remote address and scheme are the forwarded ones.",
             "--forwarded-allow-ips");
+    public static final Setting<String> SERVLET_CONTEXT_PATH = Setting.string("servlet_context_path", MECHANICS, "PATH",
+            null, "gthread: the context path a servlet application is deployed at, e.g. /api (default: its "
+                    + "DeploymentInfo's, else /). Requests outside it get 404.", "--servlet-context-path")
+            .requiring(p -> p.startsWith("/") && (p.length() == 1 || !p.endsWith("/")),
+                    "a path starting with / and not ending with /, e.g. /api");
     public static final Setting<String> CERTFILE = Setting.string("certfile", MECHANICS, "FILE", null,
             "TLS certificate chain (PEM, the server's certificate first); with --keyfile, every listener serves HTTPS. "
                     + "The master reads both files before any worker starts (and --check-config does): each must "
@@ -218,7 +223,7 @@ public final class Settings {
             LIMIT_REQUEST_FIELD_SIZE, LIMIT_REQUEST_BODY, HEADER_TIMEOUT, BODY_TIMEOUT, WRITE_TIMEOUT, CHECK_CONFIG,
             PRINT_CONFIG, DAEMON,
             RAW_ENV, PIDFILE, WORKER_TMP_DIR, CONTROL_SOCKET, PROC_NAME, CHDIR, USER, GROUP, INITGROUPS, UMASK,
-            FORWARDED_ALLOW_IPS, CERTFILE, KEYFILE, AOT_CACHE, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
+            FORWARDED_ALLOW_IPS, SERVLET_CONTEXT_PATH, CERTFILE, KEYFILE, AOT_CACHE, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
             ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, HEALTH_BIND, LOGLEVEL, CAPTURE_OUTPUT, LOG_CONFIG, HOOKS, REUSE_PORT, STATSD_HOST, STATSD_PREFIX);
 
     private final Map<Setting<?>, Object> values;

@@ -82,6 +82,9 @@ class SettingsLoaderTest {
                 .hasMessageStartingWith("Invalid value for loglevel from the command line: loud (one of debug, info");
         assertThatThrownBy(() -> load(Map.of(), "-b", "127.0.0.1:x", "x.App"))
                 .hasMessage("Invalid value for bind from the command line: 127.0.0.1:x ('x' is not a valid port number)");
+        assertThatThrownBy(() -> load(Map.of(), "--servlet-context-path", "api/", "x.App"))
+                .hasMessage("Invalid value for servlet_context_path from the command line: api/ (a path starting with / and not ending with /, e.g. /api)");
+        assertThat(load(Map.of(), "--servlet-context-path", "/api", "x.App").get(Settings.SERVLET_CONTEXT_PATH)).isEqualTo("/api");
         assertThatThrownBy(() -> load(Map.of(), "-e", "NOEQUALS", "x.App")).hasMessage("Invalid value for raw_env from the command line: NOEQUALS (KEY=VALUE)");
         assertThatThrownBy(() -> load(Map.of(), "--classpath", "/no/such.jar", "x.App"))
                 .hasMessage("Invalid value for classpath from the command line: /no/such.jar (does not exist)");

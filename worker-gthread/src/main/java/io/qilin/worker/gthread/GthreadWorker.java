@@ -51,7 +51,8 @@ import org.xnio.nio.InheritedTcpServer;
  * <ul>
  *   <li>Applications: a portable JDK {@code HttpHandler} runs blocking on a task thread; a native
  *       {@code io.undertow.server.HttpHandler} is called as Undertow calls it, on the I/O thread, and
- *       dispatches itself when it blocks.</li>
+ *       dispatches itself when it blocks; a Jakarta Servlet application ({@link ServletApp}) is deployed on
+ *       undertow-servlet, runs on the task threads, and is undeployed once the worker has drained.</li>
  *   <li>The heartbeat walks every I/O thread, so a stuck I/O thread stops it; a long request on a task
  *       thread does not.</li>
  *   <li>Stop (TERM, max-requests): accepting stops, every further response says {@code Connection: close},
@@ -115,12 +116,17 @@ final class GthreadWorker extends Worker {
 
     @Override
     protected List<Class<?>> appTypes() {
-        return List.of(com.sun.net.httpserver.HttpHandler.class, HttpHandler.class);
+        List<Class<?>> types = new ArrayList<>(List.of(com.sun.net.httpserver.HttpHandler.class, HttpHandler.class));
+        types.addAll(ServletApp.TYPES);
+        return types;
     }
 
     @Override
     protected void run() throws Exception {
-        HttpHandler app = application();
+        Object loaded = app();
+        ServletApp servlets = ServletApp.deploys(loaded) ? ServletApp.deploy(loaded, context.config().app(),
+                context.config().get("SERVLET_CONTEXT_PATH", null), context.appLoader()) : null;
+        HttpHandler app = servlets != null ? servlets.handler() : application();
         XnioWorker xnio = xnio("gthread");
         try {
             HttpOpenListener open = openListener(app);
@@ -147,6 +153,9 @@ final class GthreadWorker extends Worker {
             beat(xnio, 0);
             stopRequested.await();
             drain();
+            if (servlets != null) {
+                servlets.undeploy();
+            }
         } finally {
             servers = List.of();
             xnio.shutdownNow();
@@ -184,6 +193,9 @@ final class GthreadWorker extends Worker {
      */
     @Override
     protected WarmupListener openWarmupListener() throws IOException {
+        if (ServletApp.deploys(app())) {
+            return null; // a servlet application is deployed in run(), after the warm-up
+        }
         XnioWorker xnio = xnio("gthread-warmup");
         ServerSocketChannel channel = ServerSocketChannel.open();
         try {

@@ -2,6 +2,8 @@ package io.qilin.worker.vertx;
 
 import com.sun.net.httpserver.HttpHandler;
 import io.qilin.worker.AccessLog;
+import io.qilin.worker.AppFactory;
+import io.qilin.worker.AppLoadException;
 import io.qilin.worker.Forwarded;
 import io.qilin.worker.RequestTimeouts;
 import io.qilin.worker.Tls;
@@ -30,7 +32,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -88,6 +92,8 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
     private ExecutorService appThreads;
     /** The application, set before the first connection is accepted (by the warm-up, or by {@link #run()}). */
     private volatile Handler<HttpServerRequest> app;
+    /** One per event loop; each serves its own application instance when the app is a factory. */
+    private final List<Server> servers = new CopyOnWriteArrayList<>();
 
     VertxWorker(WorkerContext context) {
         super(context);
@@ -132,6 +138,12 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
         return List.of(HttpHandler.class, Handler.class);
     }
 
+    /** A factory taking the {@code Vertx}, such as a Vert.x Web router's, is called once per event loop. */
+    @Override
+    protected List<Class<?>> appFactoryArguments() {
+        return List.of(Vertx.class);
+    }
+
     /**
      * Starts the servers on the inherited sockets, accepting nothing yet. Done before the master hears
      * READY and retires an old worker: a socket or TLS problem is then a boot error, which leaves the old
@@ -165,6 +177,11 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
     protected void run() throws Exception {
         prepareApplication();
         try {
+            if (app() instanceof AppFactory) {
+                for (Server server : servers) {
+                    server.createApp((AppFactory) app()); // one router per event loop
+                }
+            }
             transport.startAccepting();
             notifyAlive(); // ready now, rather than at the event loops' first tick a second from now
             log.debug("Serving {} on {} event loop(s), transport {}", transport.inherited().size() == 1
@@ -181,7 +198,7 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
 
     /** The application handler and, for a portable one, its threads; once, by the warm-up or by {@link #run()}. */
     private void prepareApplication() {
-        if (app == null) {
+        if (app == null && !(app() instanceof AppFactory)) {
             appThreads = app() instanceof HttpHandler ? AppThreads.start(context.config().workerConnections()) : null;
             app = application(appThreads);
         }
@@ -193,10 +210,13 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
      */
     @Override
     protected WarmupListener openWarmupListener() throws Exception {
+        if (app() instanceof AppFactory) {
+            return null; // a router is made per event loop in run(), after the warm-up
+        }
         prepareApplication();
         HttpServer server = vertx.createHttpServer(serverOptions(context.config()).setSsl(false))
                 .connectionHandler(c -> idleConnections().opened(c, System.nanoTime()))
-                .requestHandler(this::serve);
+                .requestHandler(request -> serve(request, app));
         server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.actualPort());
         return new WarmupListener() {
@@ -246,9 +266,13 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
         if (app() instanceof HttpHandler) {
             return new PortableHandler(portableApp(), appThreads, this);
         }
-        // A Handler of something else than requests loads, then fails each request with a 500.
+        return guarded(app());
+    }
+
+    /** A native handler, whose exceptions become 500s. A Handler of something else than requests loads, then fails each request. */
+    private Handler<HttpServerRequest> guarded(Object nativeApp) {
         @SuppressWarnings("unchecked")
-        Handler<HttpServerRequest> handler = (Handler<HttpServerRequest>) app();
+        Handler<HttpServerRequest> handler = (Handler<HttpServerRequest>) nativeApp;
         return request -> {
             try {
                 handler.handle(request);
@@ -259,7 +283,7 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
     }
 
     /** Every well-formed request: the checks, then the application. On the connection's event loop. */
-    private void serve(HttpServerRequest request) {
+    private void serve(HttpServerRequest request, Handler<HttpServerRequest> handler) {
         if (refused(request)) {
             return;
         }
@@ -273,7 +297,7 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
                 response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
             }
         });
-        app.handle(request);
+        handler.handle(request);
     }
 
     private HttpServerOptions serverOptions(WorkerConfig config) {
@@ -454,9 +478,10 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
         refuse(request, 500, "Internal Server Error");
     }
 
-    /** One instance per event loop: its share of every listener's server, and its heartbeat. */
+    /** One instance per event loop: its share of every listener's server, its heartbeat, and its own app when the app is a factory. */
     private final class Server extends VerticleBase {
         private final HttpServerOptions options;
+        private volatile Handler<HttpServerRequest> ownApp;
 
         Server(HttpServerOptions options) {
             this.options = options;
@@ -464,6 +489,7 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
 
         @Override
         public Future<?> start() {
+            servers.add(this);
             int loop = nextLoop.getAndIncrement();
             vertx.setPeriodic(BEAT_MILLIS, id -> tick(loop));
             // One listener after the other: the transport hands out the inherited sockets in this order.
@@ -471,10 +497,30 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
             for (InheritedTransport.Inherited listener : transport.inherited()) {
                 listening = listening.compose(ignored -> vertx.createHttpServer(options)
                         .connectionHandler(c -> idleConnections().opened(c, System.nanoTime()))
-                        .requestHandler(VertxWorker.this::serve)
+                        .requestHandler(request -> serve(request, ownApp != null ? ownApp : app))
                         .listen(listener.listenAddress()));
             }
             return listening;
+        }
+
+        /** Calls the application factory on this verticle's event loop and keeps what it returns. */
+        void createApp(AppFactory factory) throws Exception {
+            CompletableFuture<Handler<HttpServerRequest>> made = new CompletableFuture<>();
+            context.runOnContext(v -> {
+                try {
+                    made.complete(guarded(factory.create(vertx)));
+                } catch (AppLoadException | RuntimeException | LinkageError e) {
+                    made.completeExceptionally(e);
+                }
+            });
+            try {
+                ownApp = made.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof AppLoadException) {
+                    throw (AppLoadException) e.getCause();
+                }
+                throw new AppLoadException(factory + " failed: " + e.getCause(), e.getCause());
+            }
         }
     }
 }
