@@ -351,7 +351,7 @@ class BadInputCorpusIT {
         // nothing left behind: no process of this run, no file of its masters
         await().atMost(Duration.ofSeconds(30)).until(() -> processesMarked(mark).isEmpty());
         for (long pid : family) {
-            for (Path d : List.of(Path.of("/dev/shm"), Path.of(System.getProperty("java.io.tmpdir")), dir)) {
+            for (Path d : placesOfMasterFiles(dir)) {
                 try (Stream<Path> files = Files.list(d)) {
                     assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("qilin-" + pid + ".")))
                             .as("left behind in " + d).isEmpty();
@@ -359,6 +359,18 @@ class BadInputCorpusIT {
             }
         }
         assertThat(listing(dir)).as("files left in the working directory").isEqualTo(before);
+    }
+
+    /** Where a master may leave files: the shared directories, its private runtime directory, the case's own. */
+    private static List<Path> placesOfMasterFiles(Path dir) {
+        List<Path> places = new java.util.ArrayList<>(List.of(Path.of("/dev/shm"), Path.of(System.getProperty("java.io.tmpdir")), dir));
+        String xdg = System.getenv("XDG_RUNTIME_DIR");
+        for (Path runtime : new Path[] {Path.of("/run/qilin"), xdg == null ? null : Path.of(xdg, "qilin")}) {
+            if (runtime != null && Files.isDirectory(runtime)) {
+                places.add(runtime);
+            }
+        }
+        return places;
     }
 
     @Test
