@@ -18,6 +18,11 @@ public final class ExitCodes {
      * already uses for {@link #OUT_OF_MEMORY}). The master still exits with 3 when this stops it.
      */
     public static final int WORKER_BOOT_ERROR = 5;
+    /**
+     * A request ran past --request-timeout on a thread Java cannot stop: the worker stopped accepting,
+     * finished its other requests and exited, to be replaced.
+     */
+    public static final int REQUEST_TIMEOUT = 6;
     /** An exception ended a worker that had booted (Gunicorn's {@code sys.exit(-1)}). */
     public static final int CRASHED = 255;
 
