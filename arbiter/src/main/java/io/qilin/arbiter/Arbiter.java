@@ -407,10 +407,10 @@ final class Arbiter {
     }
 
     /**
-     * Keeps {@code numWorkers} staying workers of the current generation: spawns the missing ones
-     * (unless backing off; a reload's in batches, {@link RollingReload}), which includes the
-     * replacements of workers being recycled ({@link Recycler}), retires the oldest extra ones, one
-     * worker of an older generation for each new one ready, and recycled ones once replaced.
+     * Keeps {@code numWorkers} staying workers of the current generation: retires the oldest extra
+     * ones, one worker of an older generation for each new one ready, and recycled ones once replaced
+     * ({@link Recycler}); then spawns the missing ones, which include the replacements of workers being
+     * recycled (unless backing off; a reload's in batches, {@link RollingReload}).
      */
     private void manageWorkers() {
         if (stopping) {
@@ -419,8 +419,6 @@ final class Arbiter {
         int generation = generations.current();
         recycler.select(settings);
         List<WorkerProcess> current = workers.active(w -> w.generation == generation && w.staying());
-        int started = spawnWorkers(rolling.spawnable(numWorkers - current.size(), settings, numWorkers));
-        rolling.started(started, settings, numWorkers);
         for (int i = 0; i < current.size() - numWorkers; i++) {
             retire(current.get(i));
         }
@@ -431,6 +429,8 @@ final class Arbiter {
             retire(old.get(i));
         }
         recycler.retireReplaced(readyCurrent, numWorkers, this::retire);
+        int started = spawnWorkers(rolling.spawnable(numWorkers - current.size(), settings, numWorkers));
+        rolling.started(started, settings, numWorkers);
     }
 
     void retire(WorkerProcess w) {
