@@ -116,6 +116,26 @@ class RollingIT {
         }
     }
 
+    @Test
+    void aWorkerOverMaxWorkerMemoryIsReplacedReplacementFirst(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("m.ctl");
+        // every JVM's RSS is above 1 MB: each worker is recycled once it has been over for 3 checks
+        try (Qilin q = Qilin.serving(2, "--max-worker-memory", "1m", "--control-socket", socket.toString())) {
+            Matcher first = q.awaitLog("Recycling worker \\(pid:(\\d+)\\): its resident memory stayed above "
+                    + "--max-worker-memory 1048576 bytes for 3 checks; starting its replacement first");
+            String pid = first.group(1);
+            Matcher replaced = q.awaitLog("Worker \\(pid:" + pid + "\\) has been replaced \\(memory\\); stopping it");
+            String log = q.log();
+            String during = log.substring(first.end(), replaced.start());
+            assertThat(during).containsPattern("Spawned worker \\(pid:(\\d+)[\\s\\S]*Worker \\(pid:\\d+\\) is ready");
+            assertThat(Http.get(q.port, "/pid").status).isEqualTo(200);
+            String json = ctl(socket, "status", "--json");
+            Matcher n = Pattern.compile("\"memory\":(\\d+)").matcher(json);
+            assertThat(n.find()).as(json).isTrue();
+            assertThat(Long.parseLong(n.group(1))).isPositive();
+        }
+    }
+
     /** The numbers group 1 of {@code regex} captures, in order. */
     private static List<Integer> indexes(String text, String regex) {
         Matcher m = Pattern.compile(regex).matcher(text);
