@@ -1,5 +1,15 @@
 package io.qilin.arbiter;
 
+import static io.qilin.arbiter.settings.Settings.BOOT_TIMEOUT;
+import static io.qilin.arbiter.settings.Settings.DAEMON;
+import static io.qilin.arbiter.settings.Settings.GRACEFUL_TIMEOUT;
+import static io.qilin.arbiter.settings.Settings.HOOKS;
+import static io.qilin.arbiter.settings.Settings.MAX_REQUESTS;
+import static io.qilin.arbiter.settings.Settings.MAX_REQUESTS_JITTER;
+import static io.qilin.arbiter.settings.Settings.TIMEOUT;
+import static io.qilin.arbiter.settings.Settings.WORKERS_COUNT;
+import static io.qilin.arbiter.settings.Settings.WORKER_CLASS;
+
 import io.qilin.arbiter.control.ControlPlane;
 import io.qilin.arbiter.control.MasterStatus;
 import io.qilin.arbiter.control.StatusBoard;
@@ -14,7 +24,6 @@ import io.qilin.arbiter.spawn.Signals;
 import io.qilin.arbiter.systemd.Notifier;
 import io.qilin.worker.ExitCodes;
 import io.qilin.worker.internal.LogFiles;
-import io.qilin.worker.internal.Scoreboard;
 import io.qilin.worker.internal.StatsD;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -28,15 +37,6 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import static io.qilin.arbiter.settings.Settings.BOOT_TIMEOUT;
-import static io.qilin.arbiter.settings.Settings.DAEMON;
-import static io.qilin.arbiter.settings.Settings.GRACEFUL_TIMEOUT;
-import static io.qilin.arbiter.settings.Settings.HOOKS;
-import static io.qilin.arbiter.settings.Settings.MAX_REQUESTS;
-import static io.qilin.arbiter.settings.Settings.MAX_REQUESTS_JITTER;
-import static io.qilin.arbiter.settings.Settings.TIMEOUT;
-import static io.qilin.arbiter.settings.Settings.WORKERS_COUNT;
-import static io.qilin.arbiter.settings.Settings.WORKER_CLASS;
 
 /**
  * The master: keeps {@code workers} worker JVMs alive on the shared listeners and acts on signals.
@@ -51,8 +51,6 @@ final class Arbiter {
     /** The longest the loop sleeps; shorter while workers boot, so readiness is seen quickly. */
     private static final long IDLE_WAIT_MILLIS = 1000;
     private static final long BUSY_WAIT_MILLIS = 100;
-    /** Time an aborted worker has to write its thread dump and exit before SIGKILL (Gunicorn gives ~1 s). */
-    static final int ABORT_GRACE_SECONDS = 5;
     /** What is left of the graceful timeout once an INT asks for a quick stop. */
     private static final int QUICK_STOP_SECONDS = 2;
     /** How long KILLed workers have to be reaped before the master exits anyway. */
@@ -75,6 +73,9 @@ final class Arbiter {
     private Pidfile pidfile;
     private WorkerTable workers;
     private final LogFileGuard logGuard = new LogFileGuard();
+    private WorkerTimeouts timeouts;
+    private RollingReload rolling;
+    private Recycler recycler;
     private int numWorkers;
     private boolean everReady;
     /** The first generation has come up and systemd has not been told yet. */
@@ -117,7 +118,7 @@ final class Arbiter {
                 }
                 reapWorkers();
                 noteReadiness();
-                murderWorkers();
+                timeouts.check(settings);
                 manageWorkers();
                 publishStatus();
             }
@@ -194,6 +195,9 @@ final class Arbiter {
                     WorkerLauncher.identity(settings), env);
             workers = WorkerTable.create(files);
             processes.filesCreated(files);
+            timeouts = new WorkerTimeouts(workers, processes);
+            rolling = new RollingReload(workers, generations);
+            recycler = new Recycler(workers, processes, generations);
         } catch (IOException e) {
             throw new StartupError("cannot create the scoreboard: " + e.getMessage());
         }
@@ -329,6 +333,9 @@ final class Arbiter {
             }
             String output = processes.workerGone(w.pid);
             generations.workerExited(w, w.exitReason(exit), exit.toString(), !stopping, workers.slot(w).requests());
+            if (!stopping && w.replacedFor(exit) != null) {
+                generations.recycled(w.replacedFor(exit));
+            }
             hooks.childExit(hookView, MasterHooks.worker(w.pid, w.generation));
             if (stopping) {
                 w.logExit(exit);
@@ -377,7 +384,7 @@ final class Arbiter {
     /** Notes workers that have become ready; a generation is stable once it is fully up and alone. */
     private void noteReadiness() {
         for (WorkerProcess w : workers.all()) {
-            if (!w.ready && workers.slot(w).state() == Scoreboard.State.READY) {
+            if (!w.ready && workers.slot(w).state().serving()) {
                 w.ready = true;
                 w.lastBeatAt = processes.nanoTime();
                 processes.workerReady(w.pid);
@@ -408,70 +415,30 @@ final class Arbiter {
     }
 
     /**
-     * Timeouts. A ready worker whose heartbeat has not moved for {@code --timeout} seconds gets ABRT
-     * (it writes a thread dump and exits 1); one still there {@link #ABORT_GRACE_SECONDS} later gets
-     * KILL. A worker not ready within {@code --boot-timeout} is killed.
-     */
-    private void murderWorkers() {
-        long now = processes.nanoTime();
-        for (WorkerProcess w : workers.all()) {
-            if (!w.ready) {
-                if (!w.bootTimedOut && now - w.spawnedAt > TimeUnit.SECONDS.toNanos(settings.get(BOOT_TIMEOUT))) {
-                    log.error("Worker (pid:{}) was not ready after {} s (--boot-timeout); killing it", w.pid,
-                            settings.get(BOOT_TIMEOUT));
-                    w.bootTimedOut = true;
-                    processes.kill(w.pid, Signals.KILL);
-                }
-                continue;
-            }
-            long beats = workers.slot(w).beats();
-            if (beats != w.lastBeats) {
-                w.lastBeats = beats;
-                w.lastBeatAt = now;
-                continue;
-            }
-            int timeout = settings.get(TIMEOUT);
-            long silentNanos = now - w.lastBeatAt;
-            if (timeout <= 0 || silentNanos <= TimeUnit.SECONDS.toNanos(timeout)) {
-                continue;
-            }
-            if (!w.aborted) {
-                // it-tests match this line
-                log.error("WORKER TIMEOUT (pid:{}): no heartbeat for {} s (--timeout {}); sending SIGABRT",
-                        w.pid, TimeUnit.NANOSECONDS.toSeconds(silentNanos), timeout);
-                w.aborted = true;
-                w.lastBeatAt = now - TimeUnit.SECONDS.toNanos(timeout); // KILL after ABORT_GRACE_SECONDS
-                processes.kill(w.pid, Signals.ABRT);
-            } else if (silentNanos > TimeUnit.SECONDS.toNanos(timeout + ABORT_GRACE_SECONDS)) {
-                log.error("Worker (pid:{}) did not exit after SIGABRT; sending SIGKILL", w.pid);
-                processes.kill(w.pid, Signals.KILL);
-            }
-        }
-    }
-
-    /**
-     * Keeps {@code numWorkers} workers of the current generation: spawns the missing ones (unless
-     * backing off), retires the oldest extra ones, and retires one worker of an older generation
-     * for each new one ready.
+     * Keeps {@code numWorkers} staying workers of the current generation: retires the oldest extra
+     * ones, one worker of an older generation for each new one ready, and recycled ones once replaced
+     * ({@link Recycler}); then spawns the missing ones, which include the replacements of workers being
+     * recycled (unless backing off; a reload's in batches, {@link RollingReload}).
      */
     private void manageWorkers() {
         if (stopping) {
             return;
         }
         int generation = generations.current();
-        List<WorkerProcess> current = workers.active(w -> w.generation == generation);
-        if (current.size() < numWorkers) {
-            spawnWorkers(numWorkers - current.size());
-        }
+        recycler.select(settings);
+        List<WorkerProcess> current = workers.active(w -> w.generation == generation && w.staying());
         for (int i = 0; i < current.size() - numWorkers; i++) {
             retire(current.get(i));
         }
         long readyCurrent = current.stream().filter(w -> w.ready).count();
-        List<WorkerProcess> old = workers.active(w -> w.generation != generation);
+        List<WorkerProcess> old = workers.active(w -> w.generation != generation && !w.drainingOnItsOwn);
         long keepOld = Math.max(0, numWorkers - readyCurrent);
         for (int i = 0; i < old.size() - keepOld; i++) {
             retire(old.get(i));
         }
+        recycler.retireReplaced(readyCurrent, numWorkers, this::retire);
+        int started = spawnWorkers(rolling.spawnable(numWorkers - current.size(), settings, numWorkers));
+        rolling.started(started, settings, numWorkers);
     }
 
     void retire(WorkerProcess w) {
@@ -480,10 +447,13 @@ final class Arbiter {
         processes.kill(w.pid, Signals.TERM);
     }
 
-    private void spawnWorkers(int count) {
-        for (int i = 0; i < count && restarts.maySpawn(processes.nanoTime()); i++) {
+    /** Returns how many it started. */
+    private int spawnWorkers(int count) {
+        int started = 0;
+        for (; started < count && restarts.maySpawn(processes.nanoTime()); started++) {
             spawnWorker();
         }
+        return started;
     }
 
     private void spawnWorker() {

@@ -83,6 +83,11 @@ final class Generations {
         return message;
     }
 
+    /** A serving worker is being replaced, for {@code cause}: see {@link History#recycled}. */
+    void recycled(String cause) {
+        history = history.recycled(cause);
+    }
+
     /** A worker is gone; see {@link History#workerExited}. */
     void workerExited(WorkerProcess w, String reason, String detail, boolean restart, long requests) {
         history = history.workerExited(w.pid, w.generation, reason, detail, restart, requests);

@@ -26,6 +26,9 @@ interface ProcessTable {
     /** The worker has been reaped: what it printed while booting and nobody saw, as one line (may be empty). */
     String workerGone(long pid);
 
+    /** The process's resident memory (VmRSS in /proc/PID/status), in bytes; -1 when it cannot be read. */
+    long residentBytes(long pid);
+
     /** Starts a new master (USR2) with the listeners at fds 3..; returns its pid. */
     long spawnMaster(List<String> argv, Map<String, String> env, List<Integer> fds) throws IOException;
 

@@ -76,6 +76,22 @@ final class RealProcessTable implements ProcessTable {
         return output == null ? "" : output.summary();
     }
 
+    /** Reads VmRSS from procfs without following links: a worker cannot point the master elsewhere. */
+    @Override
+    public long residentBytes(long pid) {
+        try (var in = java.nio.channels.Channels.newInputStream(Files.newByteChannel(Path.of("/proc", Long.toString(pid), "status"),
+                java.util.Set.of(java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)))) {
+            for (String line : new String(in.readNBytes(16_384), java.nio.charset.StandardCharsets.US_ASCII).split("\n")) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.substring(6).replace("kB", "").trim()) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("Cannot read the memory of worker (pid:{}): {}", pid, e.toString());
+        }
+        return -1;
+    }
+
     @Override
     public long spawnMaster(List<String> argv, Map<String, String> env, List<Integer> fds) throws IOException {
         return spawner.spawn(argv, env, fds);

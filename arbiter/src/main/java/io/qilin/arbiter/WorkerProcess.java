@@ -28,6 +28,13 @@ final class WorkerProcess {
     boolean aborted;
     /** Killed for not becoming ready within --boot-timeout. */
     boolean bootTimedOut;
+    /** Being recycled, for this cause ({@link History#RECYCLE_CAUSES}): serves until its replacement is ready. */
+    String recycling;
+    /** It stopped accepting on its own (a request timeout, or no replacement in time): it will exit. */
+    boolean drainingOnItsOwn;
+    /** Memory checks in a row that found it over --max-worker-memory, and when the last was. */
+    int memoryChecksOver;
+    long lastMemoryCheckAt;
     long lastBeats = -1;
     long lastBeatAt;
 
@@ -71,9 +78,31 @@ final class WorkerProcess {
         return "Worker failed to boot" + (output.isEmpty() ? "" : ": " + output) + " (" + exit + ").";
     }
 
-    /** A ready worker that ended on its own, other than by a normal exit (max-requests, say). */
+    /**
+     * A ready worker that ended on its own, other than by a normal exit (max-requests, say) or the stop
+     * that follows a request timeout.
+     */
     boolean crashed(Processes.Exit exit) {
-        return ready && !retiring && (exit.signalled() || exit.code() != ExitCodes.OK);
+        return ready && !retiring && (exit.signalled() || exit.code() != ExitCodes.OK && exit.code() != ExitCodes.REQUEST_TIMEOUT);
+    }
+
+    /** It was serving and the master must replace it: why, one of {@link History#RECYCLE_CAUSES}; else null. */
+    String replacedFor(Processes.Exit exit) {
+        if (!ready || recycling != null) {
+            return null;   // a recycle is counted when it starts
+        }
+        if (aborted) {
+            return "timeout";
+        }
+        if (!retiring && !exit.signalled() && exit.code() == ExitCodes.REQUEST_TIMEOUT) {
+            return "request_timeout";
+        }
+        return crashed(exit) ? "crash" : null;
+    }
+
+    /** Counts toward the workers the master keeps: neither on its way out nor waiting for its replacement. */
+    boolean staying() {
+        return !retiring && recycling == null && !drainingOnItsOwn;
     }
 
     /** Why it is gone, one of {@link History#EXIT_REASONS}. */
@@ -99,7 +128,9 @@ final class WorkerProcess {
     /** This worker for {@code qilin ctl status}, from the master's record and the worker's scoreboard slot. */
     MasterStatus.Worker status(Scoreboard.Slot slot, long nowNanos, long nowMillis) {
         Scoreboard.State state = slot.state();
-        String name = retiring && state == Scoreboard.State.READY ? "retiring" : state.name().toLowerCase(Locale.ROOT);
+        String name = state.serving() && retiring ? "retiring"
+                : state.serving() && recycling != null ? "recycling"
+                : state.serving() ? "ready" : state.name().toLowerCase(Locale.ROOT);
         long started = slot.requestStart();
         boolean busy = started > 0 && slot.inFlight() > 0;
         return new MasterStatus.Worker(pid, generation, name, TimeUnit.NANOSECONDS.toMillis(nowNanos - spawnedAt),

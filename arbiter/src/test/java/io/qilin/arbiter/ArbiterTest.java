@@ -141,7 +141,7 @@ class ArbiterTest {
         assertThat(kills).extracting(Kill::signal).startsWith(Signals.ABRT, Signals.KILL);
         assertThat(kills.get(0).atMillis()).isBetween(3000L, 4500L);           // 1 s up, then 2 s silent
         assertThat(kills.get(1).atMillis() - kills.get(0).atMillis())
-                .isBetween(Arbiter.ABORT_GRACE_SECONDS * 1000L, Arbiter.ABORT_GRACE_SECONDS * 1000L + 1500);
+                .isBetween(WorkerTimeouts.ABORT_GRACE_SECONDS * 1000L, WorkerTimeouts.ABORT_GRACE_SECONDS * 1000L + 1500);
         assertThat(processes.spawns.get(1).atMillis()).isGreaterThan(kills.get(1).atMillis());
     }
 
@@ -168,7 +168,8 @@ class ArbiterTest {
 
         assertThat(run(processes, "-w", "2")).isEqualTo(MasterExitCodes.OK);
 
-        assertThat(processes.spawns).extracting(Spawn::generation).containsExactly(1, 1, 2, 2);
+        // the reload's first batch: one worker (a quarter of 2, at least 1)
+        assertThat(processes.spawns).extracting(Spawn::generation).containsExactly(1, 1, 2);
         assertThat(processes.kills).extracting(Kill::pid)
                 .containsExactlyInAnyOrderElementsOf(processes.spawns.stream().map(Spawn::pid).toList());
         assertThat(processes.alive()).isEmpty();
@@ -216,6 +217,163 @@ class ArbiterTest {
         assertThat(dotTwoBefore.get()).isTrue();
         assertThat(promoted.get()).isEqualTo(Long.toString(ProcessHandle.current().pid()));
         assertThat(processes.spawns).hasSize(1);
+    }
+
+    @Test
+    void aReloadReplacesTheWorkersBatchByBatchEachOldOneLeavingAsANewOneIsReady() {
+        for (int batch : new int[] {1, 2}) {
+            FakeProcessTable processes = new FakeProcessTable(g -> Script.serving().readyAfter(400));
+            processes.watchServing = 5;
+            AtomicReference<MasterStatus> afterwards = new AtomicReference<>();
+            AtomicReference<Integer> minServing = new AtomicReference<>();
+            Arbiter[] master = new Arbiter[1];
+            processes.signalAt(2000, Sig.HUP);
+            processes.at(20_000, () -> {
+                afterwards.set(master[0].publishStatus());
+                minServing.set(processes.minServing);
+            });
+            processes.signalAt(20_000, Sig.TERM);
+
+            master[0] = arbiter(processes, "-w", "5", "--reload-batch", Integer.toString(batch));
+            assertThat(master[0].run()).isEqualTo(MasterExitCodes.OK);
+
+            String as = "batch " + batch;
+            assertThat(processes.maxBooting.get(2)).as(as).isEqualTo(batch);
+            assertThat(minServing.get()).as(as).isEqualTo(5);
+            assertThat(afterwards.get().history().reloadOf(2).outcome()).as(as).isEqualTo("complete");
+            List<Spawn> fresh = processes.spawns.stream().filter(s -> s.generation() == 2).toList();
+            List<FakeProcessTable.Ready> ready = processes.readies.stream().filter(r -> r.generation() == 2).toList();
+            assertThat(fresh).as(as).hasSize(5);
+            // each batch starts only once the one before is all ready
+            for (int i = batch; i < fresh.size(); i++) {
+                long startedAt = fresh.get(i).atMillis();
+                int batchStart = i / batch * batch;
+                assertThat(ready.subList(batchStart - batch, batchStart)).as(as)
+                        .allMatch(r -> r.atMillis() <= startedAt);
+            }
+            // an old worker is told to leave only once as many new ones are ready
+            List<Long> oldPids = processes.spawns.stream().filter(s -> s.generation() == 1).map(Spawn::pid).toList();
+            List<Kill> oldTerms = processes.kills.stream().filter(k -> oldPids.contains(k.pid())).toList();
+            assertThat(oldTerms).as(as).hasSize(5);
+            for (int i = 0; i < oldTerms.size(); i++) {
+                long at = oldTerms.get(i).atMillis();
+                assertThat(ready.stream().filter(r -> r.atMillis() <= at).count()).as(as).isGreaterThanOrEqualTo(i + 1);
+            }
+        }
+    }
+
+    @Test
+    void aGenerationThatCannotBootStopsAtItsFirstBatchAndEveryOldWorkerKeepsServing() {
+        FakeProcessTable processes = new FakeProcessTable(g -> g == 1 ? Script.serving()
+                : Script.refusing(1, "Error: Could not find or load main class"));
+        processes.watchServing = 4;
+        AtomicReference<Integer> minServing = new AtomicReference<>();
+        AtomicReference<MasterStatus> afterwards = new AtomicReference<>();
+        Arbiter[] master = new Arbiter[1];
+        processes.signalAt(1000, Sig.HUP);
+        processes.at(30_000, () -> {
+            afterwards.set(master[0].publishStatus());
+            minServing.set(processes.minServing);
+        });
+        processes.signalAt(30_000, Sig.TERM);
+
+        master[0] = arbiter(processes, "-w", "4", "--reload-batch", "1");
+        assertThat(master[0].run()).isEqualTo(MasterExitCodes.OK);
+
+        assertThat(processes.maxBooting.get(2)).isEqualTo(1);
+        assertThat(processes.spawns.stream().filter(s -> s.generation() == 2))
+                .hasSizeBetween(RestartPolicy.BOOT_ATTEMPTS, RestartPolicy.BOOT_ATTEMPTS + 1);
+        assertThat(afterwards.get().history().reloadOf(2).outcome()).isEqualTo("failed");
+        assertThat(afterwards.get().workers()).hasSize(4).allMatch(w -> w.generation() == 1 && w.serving());
+        assertThat(minServing.get()).isEqualTo(4);
+        assertThat(processes.kills).allMatch(k -> k.atMillis() == 30_000L);
+    }
+
+    @Test
+    void maxRequestsRecyclingStartsTheReplacementFirstAndKeepsWithinItsBudget() {
+        for (int budget : new int[] {1, 2}) {
+            // every worker asks to be replaced 2 s after its start: a storm, all of them at once
+            FakeProcessTable processes = new FakeProcessTable(g -> Script.serving().readyAfter(500).askingForReplacementAfter(2000));
+            processes.watchServing = 4;
+            AtomicReference<Integer> minServing = new AtomicReference<>();
+            AtomicReference<MasterStatus> afterwards = new AtomicReference<>();
+            Arbiter[] master = new Arbiter[1];
+            processes.at(30_000, () -> {
+                afterwards.set(master[0].publishStatus());
+                minServing.set(processes.minServing);
+            });
+            processes.signalAt(30_000, Sig.TERM);
+
+            master[0] = arbiter(processes, "-w", "4", "--max-requests", "100", "--max-recycling", Integer.toString(budget));
+            assertThat(master[0].run()).isEqualTo(MasterExitCodes.OK);
+
+            String as = "budget " + budget;
+            assertThat(minServing.get()).as(as).isEqualTo(4);
+            assertThat(processes.maxAlive).as(as).isEqualTo(4 + budget);
+            List<Kill> recycled = processes.kills.stream().filter(k -> k.atMillis() < 30_000).toList();
+            assertThat(recycled).as(as).hasSizeGreaterThan(8).allMatch(k -> k.signal() == Signals.TERM);
+            // each TERM follows the readiness of a worker started after the recycled one
+            for (Kill k : recycled) {
+                long spawnedAt = processes.spawns.stream().filter(s -> s.pid() == k.pid()).findFirst().orElseThrow().atMillis();
+                assertThat(processes.readies).as(as).anyMatch(r -> r.pid() > k.pid() && r.atMillis() <= k.atMillis()
+                        && processes.spawns.stream().anyMatch(s -> s.pid() == r.pid() && s.atMillis() > spawnedAt));
+            }
+            // the last may be marked, its replacement booting, when the test looks
+            assertThat(afterwards.get().history().recycles().get("max_requests")).as(as)
+                    .isBetween((long) recycled.size(), (long) recycled.size() + budget);
+            assertThat(afterwards.get().history().restarts()).as(as).containsEntry("retired", (long) recycled.size());
+        }
+    }
+
+    @Test
+    void aWorkerWhoseMemoryStaysOverTheLimitIsRecycledAndOneOnlyOnceOverIsNot() {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        FakeProcessTable processes = new FakeProcessTable(g -> n.getAndIncrement() == 0
+                ? Script.serving().using(300L << 20) : Script.serving().using(100L << 20));
+        processes.watchServing = 2;
+        AtomicReference<Integer> minServing = new AtomicReference<>();
+        AtomicReference<MasterStatus> afterwards = new AtomicReference<>();
+        Arbiter[] master = new Arbiter[1];
+        processes.at(20_000, () -> {
+            afterwards.set(master[0].publishStatus());
+            minServing.set(processes.minServing);
+        });
+        processes.signalAt(20_000, Sig.TERM);
+
+        master[0] = arbiter(processes, "-w", "2", "--max-worker-memory", "200m");
+        assertThat(master[0].run()).isEqualTo(MasterExitCodes.OK);
+
+        long heavy = processes.spawns.get(0).pid();
+        List<Kill> early = processes.kills.stream().filter(k -> k.atMillis() < 20_000).toList();
+        assertThat(early).extracting(Kill::pid).containsExactly(heavy);
+        long readyAt = processes.readies.get(0).atMillis();
+        assertThat(early.get(0).atMillis() - readyAt).isGreaterThanOrEqualTo((Recycler.MEMORY_CHECKS - 1) * 1000L);
+        assertThat(processes.spawns).hasSize(3);
+        assertThat(processes.spawns.get(2).atMillis()).isLessThan(early.get(0).atMillis());
+        assertThat(minServing.get()).isEqualTo(2);
+        assertThat(afterwards.get().history().recycles()).containsEntry("memory", 1L);
+    }
+
+    @Test
+    void crashesAndTimeoutsAreCountedAsRecyclesByCause() {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        FakeProcessTable processes = new FakeProcessTable(g -> switch (n.getAndIncrement()) {
+            case 0 -> Script.serving().exitingAfter(1000, io.qilin.worker.ExitCodes.CRASHED);
+            case 1 -> Script.serving().exitingAfter(2000, io.qilin.worker.ExitCodes.REQUEST_TIMEOUT);
+            case 2 -> Script.serving().hangingAfter(1000);
+            default -> Script.serving();
+        });
+        AtomicReference<MasterStatus> afterwards = new AtomicReference<>();
+        Arbiter[] master = new Arbiter[1];
+        processes.at(30_000, () -> afterwards.set(master[0].publishStatus()));
+        processes.signalAt(30_000, Sig.TERM);
+
+        master[0] = arbiter(processes, "-w", "3", "--timeout", "2");
+        assertThat(master[0].run()).isEqualTo(MasterExitCodes.OK);
+
+        assertThat(afterwards.get().history().recycles()).containsEntry("crash", 1L)
+                .containsEntry("request_timeout", 1L).containsEntry("timeout", 1L).doesNotContainKey("max_requests");
+        assertThat(afterwards.get().workers()).hasSize(3);
     }
 
     private int run(FakeProcessTable processes, String... args) {

@@ -41,6 +41,10 @@ final class FakeProcessTable implements ProcessTable {
         String output = "";
         /** Stops beating this long after its spawn (ms); -1 never. A hung worker ignores ABRT. */
         long hangAfter = -1;
+        /** Asks to be replaced (RECYCLE in its slot, as at --max-requests) this long after its spawn (ms); -1 never. */
+        long recycleAfter = -1;
+        /** Its resident memory, bytes. */
+        long residentBytes = 64L << 20;
 
         static Script serving() {
             return new Script();
@@ -66,6 +70,21 @@ final class FakeProcessTable implements ProcessTable {
             hangAfter = millis;
             return this;
         }
+
+        Script askingForReplacementAfter(long millis) {
+            recycleAfter = millis;
+            return this;
+        }
+
+        Script using(long bytes) {
+            residentBytes = bytes;
+            return this;
+        }
+
+        Script readyAfter(long millis) {
+            readyAfter = millis;
+            return this;
+        }
     }
 
     /** What the master did, when (ms of fake time). */
@@ -73,6 +92,9 @@ final class FakeProcessTable implements ProcessTable {
     }
 
     record Kill(long pid, int signal, long atMillis) {
+    }
+
+    record Ready(long pid, int generation, long atMillis) {
     }
 
     private final class Worker {
@@ -83,6 +105,8 @@ final class FakeProcessTable implements ProcessTable {
         final Script script;
         boolean ready;
         boolean gone;
+        /** Sent TERM or INT: no longer counted as serving. */
+        boolean stopping;
 
         Worker(long pid, int generation, int slot, Script script) {
             this.pid = pid;
@@ -107,6 +131,13 @@ final class FakeProcessTable implements ProcessTable {
     private final Deque<Processes.Exit> exited = new ArrayDeque<>();
     final List<Spawn> spawns = new ArrayList<>();
     final List<Kill> kills = new ArrayList<>();
+    final List<Ready> readies = new ArrayList<>();
+    /** The fewest workers serving (ready, not told to stop) seen since the first time there were {@link #watchServing}. */
+    int minServing = Integer.MAX_VALUE;
+    int watchServing = Integer.MAX_VALUE;
+    /** The most workers alive at once, and the most of each generation booting at once. */
+    int maxAlive;
+    final Map<Integer, Integer> maxBooting = new LinkedHashMap<>();
     final List<Map<String, String>> masterEnvs = new ArrayList<>();
     final List<List<Integer>> masterFds = new ArrayList<>();
     private final long start = TimeUnit.SECONDS.toNanos(1000);
@@ -167,11 +198,20 @@ final class FakeProcessTable implements ProcessTable {
             after(w.script.readyAfter, () -> {
                 if (!w.gone) {
                     w.ready = true;
+                    readies.add(new Ready(pid, generation, millis()));
                     scoreboard.slot(slot).pid(pid);
                     scoreboard.slot(slot).state(Scoreboard.State.READY);
                 }
             });
         }
+        if (w.script.recycleAfter >= 0) {
+            after(w.script.recycleAfter, () -> {
+                if (!w.gone && !w.stopping) {
+                    scoreboard.slot(slot).state(Scoreboard.State.RECYCLE);
+                }
+            });
+        }
+        observe();
         if (w.script.exitAfter >= 0) {
             after(w.script.exitAfter, () -> exit(w, Processes.Exit.exited(pid, w.script.exitCode)));
         }
@@ -202,6 +242,7 @@ final class FakeProcessTable implements ProcessTable {
             return false;
         }
         if (signal == Signals.TERM || signal == Signals.INT) {
+            w.stopping = true;
             after(1, () -> exit(w, Processes.Exit.exited(pid, 0)));
         } else if (signal == Signals.KILL) {
             after(1, () -> exit(w, Processes.Exit.killed(pid, Signals.KILL)));
@@ -209,6 +250,12 @@ final class FakeProcessTable implements ProcessTable {
             after(1, () -> exit(w, Processes.Exit.exited(pid, 1)));
         }
         return true;
+    }
+
+    @Override
+    public long residentBytes(long pid) {
+        Worker w = workers.get(pid);
+        return w == null || w.gone ? -1 : w.script.residentBytes;
     }
 
     @Override
@@ -230,6 +277,7 @@ final class FakeProcessTable implements ProcessTable {
     public List<Sig> awaitSignals(BlockingQueue<Sig> signals, long millis) {
         queue = signals;
         beat();
+        observe();
         long until = now + TimeUnit.MILLISECONDS.toNanos(millis);
         // events due at the same instant land in one batch, as signals sent together do
         while (!events.isEmpty() && events.peek().at <= until && (signals.isEmpty() || events.peek().at <= now)) {
@@ -273,6 +321,32 @@ final class FakeProcessTable implements ProcessTable {
                 scoreboard.slot(w.slot).beat();
             }
         }
+    }
+
+    /** Updates {@link #minServing}, {@link #maxAlive} and {@link #maxBooting}; called whenever the master may have acted. */
+    private void observe() {
+        int serving = 0;
+        int alive = 0;
+        Map<Integer, Integer> booting = new LinkedHashMap<>();
+        for (Worker w : workers.values()) {
+            if (!w.gone) {
+                alive++;
+                if (w.ready && !w.stopping) {
+                    serving++;
+                }
+                if (!w.ready) {
+                    booting.merge(w.generation, 1, Integer::sum);
+                }
+            }
+        }
+        if (serving >= watchServing) {
+            watchServing = 0;
+        }
+        if (watchServing == 0) {
+            minServing = Math.min(minServing, serving);
+        }
+        maxAlive = Math.max(maxAlive, alive);
+        booting.forEach((g, n) -> maxBooting.merge(g, n, Math::max));
     }
 
     private void exit(Worker w, Processes.Exit exit) {

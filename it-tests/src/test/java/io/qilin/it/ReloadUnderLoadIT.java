@@ -51,9 +51,9 @@ class ReloadUnderLoadIT {
     void maxRequestsRecyclesWorkersWithoutLosingRequests(String kind) throws Exception {   // S11
         try (Qilin q = Qilin.serving(kind, 2, "--max-requests", "50", "--max-requests-jitter", "10");
                 LoadClient load = LoadClient.start(q.port, 8, "/pid", r -> r.status == 200)) {
-            await().atMost(java.time.Duration.ofMinutes(3)).until(() -> q.count("Autorestarting worker") >= 6 && load.successes() >= 300);
+            await().atMost(java.time.Duration.ofMinutes(3)).until(() -> q.count("Recycling worker \\(pid") >= 6 && load.successes() >= 300);
             load.stop();
-            System.out.println("S11 " + kind + " max-requests: " + load + ", recycled " + q.count("Autorestarting worker"));
+            System.out.println("S11 " + kind + " max-requests: " + load + ", recycled " + q.count("Recycling worker \\(pid"));
             assertThat(load.failed()).as(load.toString()).isZero();
             assertThat(load.successes()).isGreaterThanOrEqualTo(300);
             q.awaitReadyWorkers(2);

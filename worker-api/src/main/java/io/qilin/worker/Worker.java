@@ -33,6 +33,11 @@ import sun.misc.Signal;
 public abstract class Worker {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final long PARENT_CHECK_NANOS = 1_000_000_000L;
+    /**
+     * How long a worker that asked to be replaced serves on before it stops by itself, should the master
+     * never replace it: long enough for a master recycling one worker at a time to reach every worker.
+     */
+    static final long REPLACEMENT_GRACE_NANOS = 300_000_000_000L;
 
     protected final WorkerContext context;
     private volatile boolean alive = true;
@@ -49,6 +54,9 @@ public abstract class Worker {
     private volatile long lastParentCheck = System.nanoTime();
     private final AtomicLong served = new AtomicLong();
     private final long maxRequests;
+    /** It reached --max-requests and asked the master for a replacement, at {@link #replacementAskedAt}. */
+    private volatile boolean replacementAsked;
+    private volatile long replacementAskedAt;
     private ParentWatch parentWatch;
     private Object app;
     private static final ServerHooks NO_HOOKS = new ServerHooks() {
@@ -264,7 +272,7 @@ public abstract class Worker {
             if (!announcedReady) {
                 announcedReady = true;
                 if (alive) {
-                    context.state(Scoreboard.State.READY);
+                    context.state(replacementAsked ? Scoreboard.State.RECYCLE : Scoreboard.State.READY);
                     log.debug("worker ready: {} serving {}", getClass().getSimpleName(), context.config().app());
                 }
             }
@@ -341,6 +349,11 @@ public abstract class Worker {
         if (now - lastParentCheck > PARENT_CHECK_NANOS) {
             lastParentCheck = now;
             context.sampleHeap();
+            if (replacementAsked && alive && now - replacementAskedAt > REPLACEMENT_GRACE_NANOS) {
+                log.info("The master has not replaced this worker in {} s; stopping after the current requests.",
+                        REPLACEMENT_GRACE_NANOS / 1_000_000_000L);
+                stopAccepting();
+            }
             if (parentWatch != null && !parentWatch.parentAlive()) {
                 parentGone("the parent process changed from the master (pid " + context.config().masterPid() + ")");
             }
@@ -350,8 +363,9 @@ public abstract class Worker {
     /**
      * Call when a request starts, from the thread that read it (the one whose hang stops the heartbeat;
      * the conformance kit hangs this very call to check that): records it in the scoreboard and counts
-     * it against {@code --max-requests}; when this is the last one the worker will serve,
-     * {@link #isAlive()} turns false and the kind should close the connection after the response.
+     * it against {@code --max-requests}. Under a master, reaching it asks the master for a replacement
+     * and the worker serves on until the master TERMs it; run in-process, {@link #isAlive()} turns false
+     * at once and the kind should close the connection after the response.
      */
     protected final void requestStarted(String requestLine) {
         if (warming) {
@@ -360,10 +374,30 @@ public abstract class Worker {
         }
         ConformanceProbes.onRequestStarted(requestLine);
         context.requestStarted(requestLine);
-        if (maxRequests > 0 && served.incrementAndGet() >= maxRequests && alive) {
-            log.info("Autorestarting worker after current request ({} requests).", maxRequests);
-            stopAccepting();
+        if (maxRequests > 0 && !replacementAsked && served.incrementAndGet() >= maxRequests && alive) {
+            if (context.fromMaster()) {
+                askForReplacement();
+            } else {
+                log.info("Autorestarting worker after current request ({} requests).", maxRequests);
+                stopAccepting();
+            }
         }
+    }
+
+    /** Marks the slot RECYCLE: the master starts a replacement and TERMs this worker once it is ready. */
+    private void askForReplacement() {
+        synchronized (stateLock) {
+            if (replacementAsked || !alive) {
+                return;
+            }
+            replacementAskedAt = System.nanoTime();
+            replacementAsked = true;
+            if (announcedReady) {
+                context.state(Scoreboard.State.RECYCLE);
+            }
+        }
+        log.info("Served {} requests (--max-requests): asking the master for a replacement, serving until it is ready.",
+                maxRequests);
     }
 
     /** Call when a request's response is complete (or has failed). */

@@ -1,5 +1,6 @@
 package io.qilin.arbiter.control;
 
+import io.qilin.arbiter.settings.Settings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -138,12 +139,23 @@ final class ControlSession {
         }
     }
 
-    /** {@code generation 4: 1 of 2 workers ready; 2 old workers still serving}. */
+    /** {@code generation 4, batch 2 of 3: 1 of 3 workers ready; 2 old workers still running}. */
     static String progressOf(MasterStatus s, int generation) {
-        long ready = s.workers().stream().filter(w -> w.generation() == generation && w.state().equals("ready")).count();
+        long ready = s.workers().stream().filter(w -> w.generation() == generation && w.serving()).count();
         long old = s.workers().stream().filter(w -> w.generation() != generation).count();
-        return "generation " + generation + ": " + ready + " of " + s.workersWanted() + " workers ready"
+        int batch = Settings.reloadBatch(parseOrZero(s.setting("reload_batch")), s.workersWanted());
+        int batches = Settings.reloadBatches(batch, s.workersWanted());
+        return "generation " + generation + ", batch " + Settings.reloadBatchOf(ready, batch, batches) + " of " + batches
+                + ": " + ready + " of " + s.workersWanted() + " workers ready"
                 + (old == 0 ? "" : "; " + old + " old worker" + (old == 1 ? "" : "s") + " still running");
+    }
+
+    private static int parseOrZero(String n) {
+        try {
+            return n == null ? 0 : Integer.parseInt(n.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** Asks for thread dumps and sends each back as it arrives, as a {@code dump} event. */

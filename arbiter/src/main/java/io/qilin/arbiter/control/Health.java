@@ -74,7 +74,7 @@ public final class Health {
     public static Verdict check(Check check, StatusBoard board, long nowMillis) {
         MasterStatus s = board.latest();
         boolean stopping = board.stopping();
-        int ready = s == null ? 0 : (int) s.workers().stream().filter(w -> w.state().equals("ready")).count();
+        int ready = s == null ? 0 : (int) s.workers().stream().filter(w -> w.serving()).count();
         int wanted = s == null ? 0 : s.workersWanted();
         long age = s == null ? -1 : Math.max(0, nowMillis - s.takenAtMillis());
         boolean ok;

@@ -16,9 +16,10 @@ import java.util.TreeMap;
  * @param reloads the most recent reload outcomes, oldest first
  * @param reloadOutcomes reloads by outcome since the master started
  * @param exitedRequests requests served by workers that have exited
+ * @param recycles workers replaced while the master was running, by {@link #RECYCLE_CAUSES cause}
  */
 public record History(List<Exit> exits, Map<String, Long> restarts, List<Reload> reloads,
-        Map<String, Long> reloadOutcomes, long exitedRequests) {
+        Map<String, Long> reloadOutcomes, long exitedRequests, Map<String, Long> recycles) {
     /** How many exits and reloads are remembered. */
     public static final int KEEP = 20;
 
@@ -27,8 +28,14 @@ public record History(List<Exit> exits, Map<String, Long> restarts, List<Reload>
             List.of("retired", "exited", "crashed", "signalled", "timeout", "boot_failure", "request_timeout");
     /** How a reload ended. {@code refused}: it could not start (the settings, a new bind). */
     public static final List<String> RELOAD_OUTCOMES = List.of("complete", "failed", "superseded", "refused");
+    /**
+     * Why a serving worker was replaced: it reached --max-requests, or --max-worker-memory; its heartbeat
+     * stopped (--timeout); it died on its own; a request of its ran past --request-timeout.
+     */
+    public static final List<String> RECYCLE_CAUSES =
+            List.of("max_requests", "memory", "timeout", "crash", "request_timeout");
 
-    public static final History EMPTY = new History(List.of(), Map.of(), List.of(), Map.of(), 0);
+    public static final History EMPTY = new History(List.of(), Map.of(), List.of(), Map.of(), 0, Map.of());
 
     /**
      * One worker's end.
@@ -59,13 +66,19 @@ public record History(List<Exit> exits, Map<String, Long> restarts, List<Reload>
     public History workerExited(long pid, int generation, String reason, String detail, boolean restart, long requests) {
         Exit exit = new Exit(pid, generation, reason, detail, System.currentTimeMillis());
         Map<String, Long> r = restart ? plusOne(restarts, reason) : restarts;
-        return new History(keep(exits, exit), r, reloads, reloadOutcomes, exitedRequests + requests);
+        return new History(keep(exits, exit), r, reloads, reloadOutcomes, exitedRequests + requests, recycles);
     }
 
     /** This history with a reload's end added, now; {@code next} only for {@code superseded}. */
     public History reloadEnded(int generation, String outcome, String message, int next) {
         Reload reload = new Reload(generation, outcome, message, next, System.currentTimeMillis());
-        return new History(exits, restarts, keep(reloads, reload), plusOne(reloadOutcomes, outcome), exitedRequests);
+        return new History(exits, restarts, keep(reloads, reload), plusOne(reloadOutcomes, outcome), exitedRequests,
+                recycles);
+    }
+
+    /** This history with one more worker replaced for {@code cause}, one of {@link #RECYCLE_CAUSES}. */
+    public History recycled(String cause) {
+        return new History(exits, restarts, reloads, reloadOutcomes, exitedRequests, plusOne(recycles, cause));
     }
 
     /** How the reload that started {@code generation} ended; null while it runs (or long forgotten). */

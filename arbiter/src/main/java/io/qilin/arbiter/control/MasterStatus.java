@@ -30,7 +30,8 @@ public record MasterStatus(long pid, String version, long startedAtMillis, long 
     /**
      * One worker as the master sees it.
      *
-     * @param state {@code booting}, {@code ready}, {@code retiring} (sent TERM, not yet draining) or {@code draining}
+     * @param state {@code booting}, {@code ready}, {@code recycling} (serving while its replacement boots),
+     *     {@code retiring} (sent TERM, not yet draining) or {@code draining}
      * @param request the request line in progress, or null
      * @param requestMillis how long that request has run
      * @param heartbeatAgeMillis since the master last saw the beat counter move
@@ -44,6 +45,11 @@ public record MasterStatus(long pid, String version, long startedAtMillis, long 
                 String request, long requestMillis, long heartbeatAgeMillis, long heapUsed, long heapMax) {
             this(pid, generation, state, ageMillis, requests, inFlight, request, requestMillis, heartbeatAgeMillis,
                     heapUsed, heapMax, 0);
+        }
+
+        /** It accepts connections: ready, or recycling while its replacement boots. */
+        public boolean serving() {
+            return state.equals("ready") || state.equals("recycling");
         }
     }
 
@@ -130,6 +136,11 @@ public record MasterStatus(long pid, String version, long startedAtMillis, long 
         out.put("master", master);
         out.put("workers", ws);
         out.put("recent_exits", exits);
+        Map<String, Object> recycles = new LinkedHashMap<>();
+        for (String cause : History.RECYCLE_CAUSES) {
+            recycles.put(cause, history.recycles().getOrDefault(cause, 0L));
+        }
+        out.put("recycles", recycles);
         out.put("reloads", reloads);
         return out;
     }

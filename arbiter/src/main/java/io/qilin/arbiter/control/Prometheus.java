@@ -11,7 +11,7 @@ import java.util.Map;
  */
 public final class Prometheus {
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-    private static final List<String> STATES = List.of("booting", "ready", "retiring", "draining");
+    private static final List<String> STATES = List.of("booting", "ready", "recycling", "retiring", "draining");
 
     private final StringBuilder sb = new StringBuilder();
 
@@ -38,6 +38,9 @@ public final class Prometheus {
         family("qilin_worker_restarts_total", "counter",
                 "Workers that exited while the master was running, by reason (retired: the master asked).");
         counts("qilin_worker_restarts_total", "reason", History.EXIT_REASONS, s.history().restarts());
+        family("qilin_worker_recycles_total", "counter", "Serving workers replaced, by cause (max_requests and memory: "
+                + "replacement first; timeout, crash, request_timeout: after the worker stopped).");
+        counts("qilin_worker_recycles_total", "cause", History.RECYCLE_CAUSES, s.history().recycles());
         family("qilin_reloads_total", "counter", "Reloads by outcome (failed: rolled back; refused: never started).");
         counts("qilin_reloads_total", "outcome", History.RELOAD_OUTCOMES, s.history().reloadOutcomes());
         family("qilin_requests_total", "counter", "Requests started by every worker of this master, exited ones included.");

@@ -13,7 +13,7 @@ public final class StatusBoard {
 
     /** The loop's side: replaces the status; returns it. */
     public MasterStatus publish(MasterStatus status) {
-        if (!started && status.workers().stream().anyMatch(w -> w.state().equals("ready"))) {
+        if (!started && status.workers().stream().anyMatch(MasterStatus.Worker::serving)) {
             started = true;
         }
         latest = status;

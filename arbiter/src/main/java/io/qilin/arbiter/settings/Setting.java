@@ -65,6 +65,13 @@ public final class Setting<T> {
                 () -> defaultValue, Integer.toString(defaultValue), range);
     }
 
+    /** A size in bytes, written {@code 512m}, {@code 2g}, {@code 65536k} or plain bytes (units of 1024). */
+    static Setting<Long> size(String name, String section, long defaultValue, String defaultText, String help,
+            String... flags) {
+        return new Setting<>(name, section, List.of(flags), "SIZE", help, Arity.ONE, Setting::parseSize,
+                () -> defaultValue, defaultText, null);
+    }
+
     static Setting<Boolean> toggle(String name, String section, String help, String... flags) {
         return new Setting<>(name, section, List.of(flags), null, help, Arity.SWITCH, Setting::parseBoolean,
                 () -> false, "false", null);
@@ -181,6 +188,25 @@ public final class Setting<T> {
     /** The key in a config file: the name, with dashes or underscores. */
     boolean matchesKey(String key) {
         return name.equals(key.trim().replace('-', '_').toLowerCase(Locale.ROOT));
+    }
+
+    private static long parseSize(String s) {
+        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+        int shift = 0;
+        if (!t.isEmpty() && "kmgt".indexOf(t.charAt(t.length() - 1)) >= 0) {
+            shift = 10 * ("kmgt".indexOf(t.charAt(t.length() - 1)) + 1);
+            t = t.substring(0, t.length() - 1);
+        }
+        long v;
+        try {
+            v = Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a size (bytes, or a number with k, m, g or t: 512m)");
+        }
+        if (v < 0 || v > (Long.MAX_VALUE >> shift)) {
+            throw new IllegalArgumentException(v < 0 ? "at least 0" : "too large");
+        }
+        return v << shift;
     }
 
     private static int parseInt(String s, Range range) {

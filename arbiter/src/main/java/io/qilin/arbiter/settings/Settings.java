@@ -60,6 +60,17 @@ public final class Settings {
     public static final Setting<Integer> MAX_REQUESTS_JITTER = Setting.integer("max_requests_jitter", WORKERS, "INT",
             0, 0, "A random 0..N added to max_requests per worker, so workers do not all restart at once.",
             "--max-requests-jitter").atMost(1_000_000_000);
+    public static final Setting<Integer> MAX_RECYCLING = Setting.integer("max_recycling", WORKERS, "INT", 1, 1,
+            "Most workers being recycled (max_requests, max_worker_memory) at once. Each replacement is started "
+                    + "first and the old worker stopped once it is ready, so the worker count never drops.",
+            "--max-recycling").atMost(512);
+    public static final Setting<Long> MAX_WORKER_MEMORY = Setting.size("max_worker_memory", WORKERS, 0, "0",
+            "A worker whose resident memory (RSS, /proc/PID/status VmRSS) stays above SIZE (512m, 2g) for 3 checks "
+                    + "a second apart is recycled; 0 disables.", "--max-worker-memory");
+    public static final Setting<Integer> RELOAD_BATCH = Setting.integer("reload_batch", WORKERS, "INT", 0, 0,
+            "New workers a reload starts at a time: each old worker stops when a new one is ready, and the next "
+                    + "batch starts once this one is all ready. 0: a quarter of the workers, at least 1.",
+            "--reload-batch").atMost(512);
     public static final Setting<Integer> TIMEOUT = Setting.integer("timeout", WORKERS, "SECONDS", 30, 0,
             "A worker whose heartbeat is silent this long is aborted (thread dump), then killed; 0 disables.",
             "-t", "--timeout").atMost(ONE_DAY);
@@ -218,10 +229,10 @@ public final class Settings {
 
     /** Every setting, in the order of the docs. */
     public static final List<Setting<?>> ALL = List.of(CONFIG, BIND, BACKLOG, WORKERS_COUNT, WORKER_CLASS, THREADS,
-            WORKER_CONNECTIONS, MAX_REQUESTS, MAX_REQUESTS_JITTER, TIMEOUT, GRACEFUL_TIMEOUT, KEEPALIVE, BOOT_TIMEOUT,
-            REQUEST_TIMEOUT, WARMUP_REQUESTS, WARMUP_PATH, WARMUP_HOOK, LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS,
-            LIMIT_REQUEST_FIELD_SIZE, LIMIT_REQUEST_BODY, HEADER_TIMEOUT, BODY_TIMEOUT, WRITE_TIMEOUT, CHECK_CONFIG,
-            PRINT_CONFIG, DAEMON,
+            WORKER_CONNECTIONS, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RECYCLING, MAX_WORKER_MEMORY, RELOAD_BATCH,
+            TIMEOUT, GRACEFUL_TIMEOUT, KEEPALIVE, BOOT_TIMEOUT, REQUEST_TIMEOUT, WARMUP_REQUESTS, WARMUP_PATH, WARMUP_HOOK,
+            LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, LIMIT_REQUEST_BODY, HEADER_TIMEOUT,
+            BODY_TIMEOUT, WRITE_TIMEOUT, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
             RAW_ENV, PIDFILE, WORKER_TMP_DIR, CONTROL_SOCKET, PROC_NAME, CHDIR, USER, GROUP, INITGROUPS, UMASK,
             FORWARDED_ALLOW_IPS, SERVLET_CONTEXT_PATH, CERTFILE, KEYFILE, AOT_CACHE, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
             ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, HEALTH_BIND, LOGLEVEL, CAPTURE_OUTPUT, LOG_CONFIG, HOOKS, REUSE_PORT, STATSD_HOST, STATSD_PREFIX);
@@ -252,6 +263,21 @@ public final class Settings {
     @SuppressWarnings("unchecked")
     public <T> T get(Setting<T> setting) {
         return values.containsKey(setting) ? (T) values.get(setting) : setting.defaultValue();
+    }
+
+    /** New workers a reload starts at a time: {@code --reload-batch}, or for 0 a quarter of {@code workers}, at least 1. */
+    public static int reloadBatch(int setting, int workers) {
+        return setting > 0 ? setting : Math.max(1, workers / 4);
+    }
+
+    /** How many batches a reload of {@code workers} takes. */
+    public static int reloadBatches(int batch, int workers) {
+        return Math.max(1, (workers + batch - 1) / batch);
+    }
+
+    /** The batch a reload is in once {@code ready} new workers are ready, 1-based. */
+    public static int reloadBatchOf(long ready, int batch, int batches) {
+        return (int) Math.min(batches, ready / batch + 1);
     }
 
     /** The application spec, such as {@code com.example.Hello}. */

@@ -146,7 +146,7 @@ class ControlServerTest {
         MasterStatus.Worker booting = new MasterStatus.Worker(3, 2, "booting", 0, 0, 0, null, 0, 0, 0, 0);
         MasterStatus s = new MasterStatus(9, "1", 0, 0, 2, 1, 2, List.of(), List.of(), List.of(old, fresh, booting),
                 History.EMPTY);
-        assertThat(ControlSession.progressOf(s, 2)).isEqualTo("generation 2: 1 of 2 workers ready; 1 old worker still running");
+        assertThat(ControlSession.progressOf(s, 2)).isEqualTo("generation 2, batch 2 of 2: 1 of 2 workers ready; 1 old worker still running");
     }
 
     @Test

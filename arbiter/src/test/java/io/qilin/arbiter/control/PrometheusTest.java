@@ -15,7 +15,8 @@ class PrometheusTest {
                 .workerExited(10, 1, "crashed", "exit code 70", true, 5)
                 .workerExited(11, 1, "retired", "exit code 0", true, 7)
                 .workerExited(12, 1, "retired", "exit code 0", false, 1)
-                .reloadEnded(2, "complete", "Reload complete: generation 2 is serving (2 workers)", 0);
+                .reloadEnded(2, "complete", "Reload complete: generation 2 is serving (2 workers)", 0)
+                .recycled("max_requests").recycled("max_requests").recycled("crash");
         return new MasterStatus(100, "1.0", 1_000_000, 1_005_000, 2, 2, 2, List.of("http://127.0.0.1:8000"),
                 List.of("workers = 2", "app = a.B"), List.of(
                         new MasterStatus.Worker(20, 2, "ready", 4000, 3, 1, "GET /x HTTP/1.1", 1500, 250, 1 << 20, 8 << 20),
@@ -46,6 +47,10 @@ class PrometheusTest {
                 .containsEntry("qilin_worker_requests_in_flight{pid=\"20\",generation=\"2\"}", 1.0)
                 .containsEntry("qilin_worker_heartbeat_age_seconds{pid=\"20\",generation=\"2\"}", 0.25)
                 .containsEntry("qilin_worker_heap_max_bytes{pid=\"20\",generation=\"2\"}", (double) (8 << 20))
+                .containsEntry("qilin_worker_recycles_total{cause=\"max_requests\"}", 2.0)
+                .containsEntry("qilin_worker_recycles_total{cause=\"crash\"}", 1.0)
+                .containsEntry("qilin_worker_recycles_total{cause=\"memory\"}", 0.0)
+                .containsEntry("qilin_workers{state=\"recycling\"}", 0.0)
                 .containsEntry("qilin_generation", 2.0)
                 .containsEntry("qilin_info{version=\"1.0\",pid=\"100\"}", 1.0);
     }

@@ -95,6 +95,22 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void maxWorkerMemoryIsASizeInBytesOrWithAUnit() {
+        assertThat(load(Map.of(), "x.App").get(Settings.MAX_WORKER_MEMORY)).isZero();
+        assertThat(load(Map.of(), "--max-worker-memory", "512m", "x.App").get(Settings.MAX_WORKER_MEMORY)).isEqualTo(512L << 20);
+        assertThat(load(Map.of(), "--max-worker-memory", "2G", "x.App").get(Settings.MAX_WORKER_MEMORY)).isEqualTo(2L << 30);
+        assertThat(load(Map.of(), "--max-worker-memory", "4096", "x.App").get(Settings.MAX_WORKER_MEMORY)).isEqualTo(4096L);
+        assertThatThrownBy(() -> load(Map.of(), "--max-worker-memory", "lots", "x.App")).hasMessage(
+                "Invalid value for max_worker_memory from the command line: lots (not a size (bytes, or a number with k, m, g or t: 512m))");
+        assertThatThrownBy(() -> load(Map.of(), "--max-recycling", "0", "x.App"))
+                .hasMessage("Invalid value for max_recycling from the command line: 0 (at least 1)");
+        assertThat(Settings.reloadBatch(0, 3)).isEqualTo(1);
+        assertThat(Settings.reloadBatch(0, 16)).isEqualTo(4);
+        assertThat(Settings.reloadBatch(2, 16)).isEqualTo(2);
+        assertThat(Settings.reloadBatches(2, 5)).isEqualTo(3);
+    }
+
+    @Test
     void metricsBindIsAHostAndAPort() {
         assertThat(load(Map.of(), "--metrics-bind", "127.0.0.1:9100", "x.App").get(Settings.METRICS_BIND))
                 .isEqualTo("127.0.0.1:9100");

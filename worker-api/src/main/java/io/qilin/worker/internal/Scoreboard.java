@@ -41,8 +41,17 @@ public final class Scoreboard implements Closeable {
     private static final VarHandle INTS =
             MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
-    /** What a worker is doing, as far as the master needs to know. */
-    public enum State { FREE, BOOTING, READY, DRAINING }
+    /**
+     * What a worker is doing, as far as the master needs to know. {@code RECYCLE}: ready and serving, and
+     * asking the master to replace it (it reached --max-requests); it stops once the master TERMs it.
+     */
+    public enum State { FREE, BOOTING, READY, DRAINING, RECYCLE;
+
+        /** It has booted and accepts connections. */
+        public boolean serving() {
+            return this == READY || this == RECYCLE;
+        }
+    }
 
     private final FileChannel file;
     private final MappedByteBuffer map;

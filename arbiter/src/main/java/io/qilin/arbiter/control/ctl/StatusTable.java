@@ -46,6 +46,13 @@ final class StatusTable {
         }
         table(sb, rows);
 
+        Map<String, Object> recycles = map(status.get("recycles"));
+        if (!recycles.isEmpty()) {
+            List<String> counts = new ArrayList<>();
+            recycles.forEach((cause, n) -> counts.add(cause + "=" + n));
+            sb.append("\nRecycled workers: ").append(String.join(" ", counts)).append('\n');
+        }
+
         List<Map<String, Object>> exits = maps(status.get("recent_exits"));
         if (!exits.isEmpty()) {
             sb.append("\nRecent worker exits, newest last:\n");

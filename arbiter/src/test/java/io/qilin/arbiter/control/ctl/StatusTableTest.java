@@ -17,7 +17,8 @@ class StatusTableTest {
                 + "\"heap_used\":43000000,\"heap_max\":268435456,\"warmup_ms\":412},{\"pid\":12,\"generation\":3,\"state\":\"booting\","
                 + "\"age_ms\":900,\"requests\":0,\"in_flight\":0,\"request\":null,\"request_ms\":0,\"heartbeat_age_ms\":900,"
                 + "\"heap_used\":0,\"heap_max\":0}],\"recent_exits\":[{\"pid\":9,\"generation\":2,\"reason\":\"crashed\","
-                + "\"detail\":\"exit code 70\",\"ago_ms\":5000}],\"reloads\":[]}";
+                + "\"detail\":\"exit code 70\",\"ago_ms\":5000}],\"recycles\":{\"max_requests\":4,\"memory\":1,\"timeout\":0,"
+                + "\"crash\":1,\"request_timeout\":0},\"reloads\":[]}";
         String table = StatusTable.render(Json.parseObject(answer));
         assertThat(table).startsWith("Master 7 (qilin 1.2), up 1h02m, generation 3, 2 of 2 workers\n"
                 + "Reloading: generation 3 is starting; generation 2 serves meanwhile\n"
@@ -26,6 +27,7 @@ class StatusTableTest {
                 + "PID  GEN  STATE    AGE    REQUESTS  IN FLIGHT  HEARTBEAT  HEAP        WARM-UP  REQUEST\n"
                 + "11   2    ready    1m01s  1021      1          400ms ago  41M / 256M  412ms    GET /slow HTTP/1.1 (for 2.5s)\n"
                 + "12   3    booting  900ms  0         0          900ms ago  -           -        -\n");
+        assertThat(table).contains("\nRecycled workers: max_requests=4 memory=1 timeout=0 crash=1 request_timeout=0\n");
         assertThat(table).contains("Recent worker exits, newest last:\n  9  generation 2  crashed  exit code 70  5.0s ago\n");
     }
 
