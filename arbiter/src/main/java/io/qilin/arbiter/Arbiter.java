@@ -28,13 +28,12 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import static io.qilin.arbiter.settings.Settings.BOOT_TIMEOUT;
 import static io.qilin.arbiter.settings.Settings.DAEMON;
 import static io.qilin.arbiter.settings.Settings.GRACEFUL_TIMEOUT;
 import static io.qilin.arbiter.settings.Settings.HOOKS;
 import static io.qilin.arbiter.settings.Settings.MAX_REQUESTS;
 import static io.qilin.arbiter.settings.Settings.MAX_REQUESTS_JITTER;
-import static io.qilin.arbiter.settings.Settings.TIMEOUT;
+import static io.qilin.arbiter.settings.Settings.SHUTDOWN_DELAY;
 import static io.qilin.arbiter.settings.Settings.WORKERS_COUNT;
 import static io.qilin.arbiter.settings.Settings.WORKER_CLASS;
 
@@ -51,8 +50,6 @@ final class Arbiter {
     /** The longest the loop sleeps; shorter while workers boot, so readiness is seen quickly. */
     private static final long IDLE_WAIT_MILLIS = 1000;
     private static final long BUSY_WAIT_MILLIS = 100;
-    /** Time an aborted worker has to write its thread dump and exit before SIGKILL (Gunicorn gives ~1 s). */
-    static final int ABORT_GRACE_SECONDS = 5;
     /** What is left of the graceful timeout once an INT asks for a quick stop. */
     private static final int QUICK_STOP_SECONDS = 2;
     /** How long KILLed workers have to be reaped before the master exits anyway. */
@@ -69,6 +66,7 @@ final class Arbiter {
     private final Generations generations;
     private final RestartPolicy restarts = new RestartPolicy();
     private final Upgrade upgrade;
+    private final ShutdownDelay shutdownDelay = new ShutdownDelay();
 
     private Settings settings;
     private ListenerSource listeners;
@@ -115,9 +113,12 @@ final class Arbiter {
                 for (Sig sig : waitForSignals()) {
                     handle(sig);
                 }
+                if (shutdownDelay.over(processes.nanoTime())) {
+                    quit(true);
+                }
                 reapWorkers();
                 noteReadiness();
-                murderWorkers();
+                WorkerTimeouts.enforce(workers, processes, settings);
                 manageWorkers();
                 publishStatus();
             }
@@ -143,7 +144,11 @@ final class Arbiter {
         }
         Runnable handler = switch (sig) {
             case HUP -> this::reload;
-            case TERM -> () -> quit(true);
+            case TERM -> () -> {   // graceful, after --shutdown-delay if this is the first TERM
+                if (!shutdownDelay.begin(settings.get(SHUTDOWN_DELAY), processes.nanoTime())) {
+                    quit(true);
+                }
+            };
             case INT -> () -> quit(false);
             case TTIN -> () -> setNumWorkers(numWorkers + 1);
             case TTOU -> () -> setNumWorkers(Math.max(1, numWorkers - 1));
@@ -213,7 +218,8 @@ final class Arbiter {
     private List<Sig> waitForSignals() {
         boolean busy = workers.any(w -> !w.ready) || generations.reloading()
                 || workers.active(w -> w.generation == generations.current()).size() < numWorkers;
-        return processes.awaitSignals(signals, busy ? BUSY_WAIT_MILLIS : IDLE_WAIT_MILLIS);
+        return processes.awaitSignals(signals,
+                shutdownDelay.capWait(busy ? BUSY_WAIT_MILLIS : IDLE_WAIT_MILLIS, processes.nanoTime()));
     }
 
     /** USR2: start a new master that inherits the listeners ({@link Upgrade}); both serve until one is stopped. */
@@ -403,48 +409,6 @@ final class Arbiter {
             if (readyNew >= numWorkers && !oldLeft) {
                 generations.complete(settings, readyNew);
                 notifier.notify("READY=1", "STATUS=" + status());
-            }
-        }
-    }
-
-    /**
-     * Timeouts. A ready worker whose heartbeat has not moved for {@code --timeout} seconds gets ABRT
-     * (it writes a thread dump and exits 1); one still there {@link #ABORT_GRACE_SECONDS} later gets
-     * KILL. A worker not ready within {@code --boot-timeout} is killed.
-     */
-    private void murderWorkers() {
-        long now = processes.nanoTime();
-        for (WorkerProcess w : workers.all()) {
-            if (!w.ready) {
-                if (!w.bootTimedOut && now - w.spawnedAt > TimeUnit.SECONDS.toNanos(settings.get(BOOT_TIMEOUT))) {
-                    log.error("Worker (pid:{}) was not ready after {} s (--boot-timeout); killing it", w.pid,
-                            settings.get(BOOT_TIMEOUT));
-                    w.bootTimedOut = true;
-                    processes.kill(w.pid, Signals.KILL);
-                }
-                continue;
-            }
-            long beats = workers.slot(w).beats();
-            if (beats != w.lastBeats) {
-                w.lastBeats = beats;
-                w.lastBeatAt = now;
-                continue;
-            }
-            int timeout = settings.get(TIMEOUT);
-            long silentNanos = now - w.lastBeatAt;
-            if (timeout <= 0 || silentNanos <= TimeUnit.SECONDS.toNanos(timeout)) {
-                continue;
-            }
-            if (!w.aborted) {
-                // it-tests match this line
-                log.error("WORKER TIMEOUT (pid:{}): no heartbeat for {} s (--timeout {}); sending SIGABRT",
-                        w.pid, TimeUnit.NANOSECONDS.toSeconds(silentNanos), timeout);
-                w.aborted = true;
-                w.lastBeatAt = now - TimeUnit.SECONDS.toNanos(timeout); // KILL after ABORT_GRACE_SECONDS
-                processes.kill(w.pid, Signals.ABRT);
-            } else if (silentNanos > TimeUnit.SECONDS.toNanos(timeout + ABORT_GRACE_SECONDS)) {
-                log.error("Worker (pid:{}) did not exit after SIGABRT; sending SIGKILL", w.pid);
-                processes.kill(w.pid, Signals.KILL);
             }
         }
     }
