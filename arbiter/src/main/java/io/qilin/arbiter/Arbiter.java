@@ -6,6 +6,7 @@ import static io.qilin.arbiter.settings.Settings.GRACEFUL_TIMEOUT;
 import static io.qilin.arbiter.settings.Settings.HOOKS;
 import static io.qilin.arbiter.settings.Settings.MAX_REQUESTS;
 import static io.qilin.arbiter.settings.Settings.MAX_REQUESTS_JITTER;
+import static io.qilin.arbiter.settings.Settings.SHUTDOWN_DELAY;
 import static io.qilin.arbiter.settings.Settings.TIMEOUT;
 import static io.qilin.arbiter.settings.Settings.WORKERS_COUNT;
 import static io.qilin.arbiter.settings.Settings.WORKER_CLASS;
@@ -67,6 +68,7 @@ final class Arbiter {
     private final Generations generations;
     private final RestartPolicy restarts = new RestartPolicy();
     private final Upgrade upgrade;
+    private final ShutdownDelay shutdownDelay = new ShutdownDelay();
 
     private Settings settings;
     private ListenerSource listeners;
@@ -116,6 +118,9 @@ final class Arbiter {
                 for (Sig sig : waitForSignals()) {
                     handle(sig);
                 }
+                if (shutdownDelay.over(processes.nanoTime())) {
+                    quit(true);
+                }
                 reapWorkers();
                 noteReadiness();
                 timeouts.check(settings);
@@ -144,7 +149,11 @@ final class Arbiter {
         }
         Runnable handler = switch (sig) {
             case HUP -> this::reload;
-            case TERM -> () -> quit(true);
+            case TERM -> () -> {   // graceful, after --shutdown-delay if this is the first TERM
+                if (!shutdownDelay.begin(settings.get(SHUTDOWN_DELAY), processes.nanoTime())) {
+                    quit(true);
+                }
+            };
             case INT -> () -> quit(false);
             case TTIN -> () -> setNumWorkers(numWorkers + 1);
             case TTOU -> () -> setNumWorkers(Math.max(1, numWorkers - 1));
@@ -217,7 +226,8 @@ final class Arbiter {
     private List<Sig> waitForSignals() {
         boolean busy = workers.any(w -> !w.ready) || generations.reloading()
                 || workers.active(w -> w.generation == generations.current()).size() < numWorkers;
-        return processes.awaitSignals(signals, busy ? BUSY_WAIT_MILLIS : IDLE_WAIT_MILLIS);
+        return processes.awaitSignals(signals,
+                shutdownDelay.capWait(busy ? BUSY_WAIT_MILLIS : IDLE_WAIT_MILLIS, processes.nanoTime()));
     }
 
     /** USR2: start a new master that inherits the listeners ({@link Upgrade}); both serve until one is stopped. */

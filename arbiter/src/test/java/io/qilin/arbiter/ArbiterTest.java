@@ -108,6 +108,39 @@ class ArbiterTest {
     }
 
     @Test
+    void aShutdownDelayKeepsTheWorkersServingAfterTermUntilItEndsAndACrashedOneIsStillReplaced() {
+        FakeProcessTable processes = new FakeProcessTable(g -> Script.serving().exitingAfter(2500, 70));
+        processes.signalAt(1000, Sig.TERM);
+
+        assertThat(run(processes, "-w", "2", "--shutdown-delay", "3")).isEqualTo(MasterExitCodes.OK);
+
+        // both first workers crash at 2.5 s, inside the delay: replaced, the master is still serving
+        assertThat(processes.spawns).hasSize(4);
+        assertThat(processes.spawns.get(2).atMillis()).isBetween(2500L, 3000L);
+        assertThat(processes.kills).extracting(Kill::signal).containsOnly(Signals.TERM);
+        assertThat(processes.kills).extracting(Kill::atMillis).containsOnly(4000L);
+        assertThat(processes.kills).extracting(Kill::pid)
+                .containsExactlyInAnyOrder(processes.spawns.get(2).pid(), processes.spawns.get(3).pid());
+    }
+
+    @Test
+    void anIntDuringTheShutdownDelayStopsAtOnceAndASecondTermStartsTheGracefulStop() {
+        FakeProcessTable quick = new FakeProcessTable(g -> Script.serving());
+        quick.signalAt(1000, Sig.TERM);
+        quick.signalAt(2000, Sig.INT);
+        assertThat(run(quick, "-w", "2", "--shutdown-delay", "30")).isEqualTo(MasterExitCodes.OK);
+        assertThat(quick.kills).hasSize(2).extracting(Kill::signal).containsOnly(Signals.INT);
+        assertThat(quick.kills).extracting(Kill::atMillis).containsOnly(2000L);
+
+        FakeProcessTable twice = new FakeProcessTable(g -> Script.serving());
+        twice.signalAt(1000, Sig.TERM);
+        twice.signalAt(1500, Sig.TERM);
+        assertThat(run(twice, "-w", "2", "--shutdown-delay", "30")).isEqualTo(MasterExitCodes.OK);
+        assertThat(twice.kills).hasSize(2).extracting(Kill::signal).containsOnly(Signals.TERM);
+        assertThat(twice.kills).extracting(Kill::atMillis).containsOnly(1500L);
+    }
+
+    @Test
     void ttouRetiresTheOldestWorkersFirst() {
         FakeProcessTable processes = new FakeProcessTable(g -> Script.serving());
         processes.signalAt(1000, Sig.TTIN);

@@ -73,6 +73,14 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void thePodKeepsServingWhileItLeavesTheEndpoints() {
+        int shutdownDelay = flag("--shutdown-delay").map(Integer::parseInt).orElse(0);
+        assertThat(shutdownDelay + preStopSeconds())
+                .as("--shutdown-delay %d (or a preStop sleep) covers the seconds kube-proxy needs to drop the pod", shutdownDelay)
+                .isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
     void theProbesAskTheHealthBind() {
         String bind = flag("--health-bind").orElseThrow(() -> new AssertionError("no --health-bind in " + args));
         Matcher m = Pattern.compile("(0\\.0\\.0\\.0|\\[::\\]):(\\d+)").matcher(bind);

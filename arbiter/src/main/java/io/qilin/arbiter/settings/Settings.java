@@ -77,6 +77,10 @@ public final class Settings {
     public static final Setting<Integer> GRACEFUL_TIMEOUT = Setting.integer("graceful_timeout", WORKERS, "SECONDS", 30, 0,
             "Time workers get to finish their requests after TERM before they are killed.", "--graceful-timeout")
             .atMost(ONE_DAY);
+    public static final Setting<Integer> SHUTDOWN_DELAY = Setting.integer("shutdown_delay", WORKERS, "SECONDS", 0, 0,
+            "After TERM, keep serving this long while /readyz reports not ready, so a load balancer stops sending, "
+                    + "then stop gracefully; a second TERM ends the delay, an INT stops at once.", "--shutdown-delay")
+            .atMost(3600);
     public static final Setting<Integer> KEEPALIVE = Setting.integer("keepalive", WORKERS, "SECONDS", 2, 0,
             "Idle keep-alive connections are closed after this; 0 disables keep-alive.", "--keep-alive")
             .atMost(3600);
@@ -230,7 +234,7 @@ public final class Settings {
     /** Every setting, in the order of the docs. */
     public static final List<Setting<?>> ALL = List.of(CONFIG, BIND, BACKLOG, WORKERS_COUNT, WORKER_CLASS, THREADS,
             WORKER_CONNECTIONS, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RECYCLING, MAX_WORKER_MEMORY, RELOAD_BATCH,
-            TIMEOUT, GRACEFUL_TIMEOUT, KEEPALIVE, BOOT_TIMEOUT, REQUEST_TIMEOUT, WARMUP_REQUESTS, WARMUP_PATH, WARMUP_HOOK,
+            TIMEOUT, GRACEFUL_TIMEOUT, SHUTDOWN_DELAY, KEEPALIVE, BOOT_TIMEOUT, REQUEST_TIMEOUT, WARMUP_REQUESTS, WARMUP_PATH, WARMUP_HOOK,
             LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, LIMIT_REQUEST_BODY, HEADER_TIMEOUT,
             BODY_TIMEOUT, WRITE_TIMEOUT, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
             RAW_ENV, PIDFILE, WORKER_TMP_DIR, CONTROL_SOCKET, PROC_NAME, CHDIR, USER, GROUP, INITGROUPS, UMASK,
