@@ -25,7 +25,8 @@ public enum Clause {
     C6_REOPEN("Access lines go through io.qilin.worker.AccessLog and log lines through SLF4J, so USR1 (handleReopen)"
             + " moves both to freshly opened files."),
     C7_RECYCLE("A kind calls requestStarted and requestFinished for every request; after --max-requests the worker"
-            + " stops as on TERM and is replaced, and no request fails meanwhile."),
+            + " serves on until the master has its replacement ready, then stops as on TERM, and no request fails"
+            + " meanwhile."),
     C8_ORPHAN("A kind keeps nothing that outlives the master: the worker exits within 1 s of the master's SIGKILL."),
     C9_LIMITS("Requests over --limit-request-line, --limit-request-fields or --limit-request-field-size, and malformed"
             + " requests, are answered with a 4xx status, and the same worker goes on serving."),
