@@ -84,10 +84,10 @@ class TodoServiceDatabaseIT {
                 }
                 // max-requests: a worker of the last generation serves its share and is replaced under the
                 // load (old workers may also reach it while a reload retires them; those are not replaced)
-                long restartsBefore = q.count("Autorestarting worker after current request");
+                long restartsBefore = q.count("Recycling worker \\(pid:\\d+\\): it served its --max-requests");
                 long poolsBefore = q.count("todo-service: pool todo-\\d+ open");
                 await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> q.count("Autorestarting worker after current request") > restartsBefore
+                        .until(() -> q.count("Recycling worker \\(pid:\\d+\\): it served its --max-requests") > restartsBefore
                                 && q.count("todo-service: pool todo-\\d+ open") > poolsBefore);
                 q.awaitReadyWorkers(2, BOOT);
                 int beforeRecycle = requests.get();
@@ -115,7 +115,7 @@ class TodoServiceDatabaseIT {
                         + "restarts, %d pools opened, %d closed; connections before the stop held by %s, "
                         + "live workers %s%n", requests.get(), answered2xx.size(), rows, missing.size(),
                         serverErrors.get(), otherStatuses.get(), failedConnections.get(), RELOADS,
-                        q.count("Autorestarting worker"), poolsOpened, poolsClosed, holdingBeforeStop, live);
+                        q.count("Recycling worker \\(pid:\\d+\\): it served its --max-requests"), poolsOpened, poolsClosed, holdingBeforeStop, live);
 
                 assertThat(serverErrors.get()).as("5xx answers: " + problems).isZero();
                 assertThat(failedConnections.get()).as("requests with no answer: " + problems).isZero();
