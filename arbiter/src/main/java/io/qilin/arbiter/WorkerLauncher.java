@@ -25,6 +25,9 @@ import java.util.TreeMap;
  * listeners at fds 3.. and the parent-watch pipe after them.
  */
 final class WorkerLauncher {
+    /** The worker's fd of the first descriptor handed to it: the i-th of the spawn's list is {@code FIRST_FD + i}. */
+    private static final int FIRST_FD = 3;
+
     private final Spawner spawner = new Spawner();
     private final long masterPid;
     private final int parentWatchFd;
@@ -101,12 +104,12 @@ final class WorkerLauncher {
                 .set("STATSD_PREFIX", s.get(Settings.STATSD_PREFIX))
                 .set("MASTER_PID", masterPid)
                 .set("GENERATION", generation)
-                .set("SCOREBOARD", "/proc/self/fd/" + (3 + listeners.size() + 1))
+                .set("SCOREBOARD", "/proc/self/fd/" + (FIRST_FD + fds.indexOf(files.scoreboardFd())))
                 .set("RUN_DIR", files.runDir())
                 .set("SLOT", slot)
-                .set("PARENT_FD", 3 + listeners.size())
-                .set("STDOUT_FD", 3 + listeners.size() + 1)   // Spawner.spawnCaptured puts them after the others
-                .set("STDERR_FD", 3 + listeners.size() + 2)
+                .set("PARENT_FD", FIRST_FD + fds.indexOf(parentWatchFd))
+                .set("STDOUT_FD", FIRST_FD + fds.size())   // Spawner.spawnCaptured puts them after the others
+                .set("STDERR_FD", FIRST_FD + fds.size() + 1)
                 .listeners(specs)
                 .build();
         prepareFilesFor(s);

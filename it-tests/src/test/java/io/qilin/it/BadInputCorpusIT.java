@@ -184,7 +184,7 @@ class BadInputCorpusIT {
         // --boot-timeout: a worker JVM may take minutes to start on a busy machine; the input here is the APP
         all.add(run("app-class-missing", "APP com.example.Nope", "-b", "127.0.0.1:{port}", "--boot-timeout", "600").app("com.example.Nope")
                 .fails(4, "App failed to load: application class com.example.Nope was not found on the worker classpath; check "
-                        + "the name, and --classpath").errorLines(3));   // then the worker's exit and the master's reason
+                        + "the name, and --classpath").errorLines(2));   // then the master's reason
         all.add(run("daemon-port-in-use", "-D, port in use", "-D", "-b", "127.0.0.1:{busy}")
                 .fails("cannot listen at 127.0.0.1:{busy}: address already in use"));
         all.add(run("daemon-pidfile-dir-missing", "-D -p /nonexistent/dir/q.pid", "-D", "-b", "127.0.0.1:{port}", "-p",
