@@ -65,7 +65,8 @@ class GthreadIT {
 
     @Test
     void aLongRequestOnATaskThreadIsNotATimeout() throws Exception {
-        try (Qilin q = Qilin.serving("gthread", 1, "--timeout", "2", "--threads", "2")) {
+        // the heartbeat's --timeout alone: --request-timeout (which defaults to it) would answer 503 (RequestTimeoutIT)
+        try (Qilin q = Qilin.serving("gthread", 1, "--timeout", "2", "--request-timeout", "0", "--threads", "2")) {
             long worker = q.workerPids().get(0);
             Http.Response r = Http.get(q.port, "/sleep?s=5");
             assertThat(r.status).isEqualTo(200);
