@@ -10,7 +10,7 @@ import io.qilin.arbiter.control.MasterStatus;
 import io.qilin.arbiter.settings.Settings;
 import io.qilin.arbiter.settings.SettingsLoader;
 import io.qilin.arbiter.spawn.Signals;
-import io.qilin.worker.internal.LogLevels;
+import io.qilin.logging.LogLevels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

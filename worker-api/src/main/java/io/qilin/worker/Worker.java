@@ -1,11 +1,11 @@
 package io.qilin.worker;
 
-import com.sun.net.httpserver.HttpHandler;
 import io.qilin.worker.internal.ConformanceProbes;
-import io.qilin.worker.internal.LogFiles;
+import io.qilin.worker.internal.LogBackend;
 import io.qilin.worker.internal.ParentWatch;
 import io.qilin.worker.internal.Scoreboard;
 import io.qilin.worker.internal.ThreadDumps;
+import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -311,7 +311,7 @@ public abstract class Worker {
 
     /** USR1: reopen the log files. */
     protected void handleReopen() {
-        List<String> files = LogFiles.reopen();
+        List<String> files = LogBackend.current().reopen();
         log.info("Reopened log files {}", files);
     }
 

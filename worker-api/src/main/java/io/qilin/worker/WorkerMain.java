@@ -1,8 +1,7 @@
 package io.qilin.worker;
 
 import io.qilin.worker.internal.FileDescriptors;
-import io.qilin.worker.internal.LogFiles;
-import io.qilin.worker.internal.LogLevels;
+import io.qilin.worker.internal.LogBackend;
 import io.qilin.worker.internal.WorkerKinds;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
@@ -27,9 +26,10 @@ public final class WorkerMain {
         System.setProperty("qilin.role", "worker");
         WorkerConfig config = WorkerConfig.fromEnv(System.getenv());
         useRealOutput(config);
-        LogLevels.apply(config.get("LOG_LEVEL", "info"));
-        LogFiles.logTo(config.get("ERROR_LOGFILE", "-"));
-        LogFiles.accessLogTo(config.get("ACCESS_LOGFILE", ""));
+        LogBackend logs = LogBackend.current();
+        logs.applyLevel(config.get("LOG_LEVEL", "info"));
+        logs.logTo(config.get("ERROR_LOGFILE", "-"));
+        logs.accessLogTo(config.get("ACCESS_LOGFILE", ""));
         Logger log = LoggerFactory.getLogger(WorkerMain.class);
         long pid = ProcessHandle.current().pid();
         log.info("Booting worker with pid: {}", pid);

@@ -1,4 +1,4 @@
-package io.qilin.worker.internal;
+package io.qilin.logging;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;

@@ -1,4 +1,4 @@
-package io.qilin.worker.internal;
+package io.qilin.logging;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
