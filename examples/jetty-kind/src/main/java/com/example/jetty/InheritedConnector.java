@@ -7,6 +7,11 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Collection;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ManagedSelector;
@@ -25,7 +30,10 @@ import org.eclipse.jetty.server.Server;
 final class InheritedConnector extends AbstractNetworkConnector {
     private final ServerSocketChannel channel;
     private final Selectors selectors;
+    private static final int SELECTOR_WAIT_SECONDS = 5;
     private volatile Closeable acceptor;
+    /** Connections accepted and handed to a selector that are not yet among the connected end points. */
+    private final Set<SelectableChannel> handedOver = ConcurrentHashMap.newKeySet();
 
     InheritedConnector(Server server, ServerSocketChannel channel, int selectorThreads, ConnectionFactory... factories) {
         super(server, null, null, null, 0, factories);
@@ -41,7 +49,7 @@ final class InheritedConnector extends AbstractNetworkConnector {
     }
 
     /** Jetty's selector threads: the heartbeat goes through each of them. */
-    java.util.Collection<ManagedSelector> selectorThreads() {
+    Collection<ManagedSelector> selectorThreads() {
         return selectors.getBeans(ManagedSelector.class);
     }
 
@@ -49,16 +57,30 @@ final class InheritedConnector extends AbstractNetworkConnector {
      * Stops accepting, after taking every connection already waiting in the kernel's queue: those are
      * served, not reset when the last process holding the socket closes it.
      */
-    void stopAccepting() throws IOException {
+    void stopAccepting() throws IOException, InterruptedException {
         acceptor.close(); // deregisters on the selector thread; until then it may accept too
+        awaitSelectorThreads(); // after this no selector thread accepts, or is half-way through an accept
         for (SocketChannel waiting; (waiting = channel.accept()) != null; ) {
             accepted(waiting);
         }
     }
 
+    /** The connections this connector still holds, those on their way to a selector included. */
+    int connections() {
+        return getConnectedEndPoints().size() + handedOver.size();
+    }
+
+    private void awaitSelectorThreads() throws InterruptedException {
+        Collection<ManagedSelector> threads = selectorThreads();
+        CountDownLatch passed = new CountDownLatch(threads.size());
+        threads.forEach(t -> t.submit(selector -> passed.countDown()));
+        passed.await(SELECTOR_WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
     private void accepted(SocketChannel connection) throws IOException {
         connection.configureBlocking(false); // the connection's own flag; the listener's is untouched
         connection.socket().setTcpNoDelay(true);
+        handedOver.add(connection); // the selector opens its end point later, on its own thread
         selectors.accept(connection);
     }
 
@@ -114,6 +136,13 @@ final class InheritedConnector extends AbstractNetworkConnector {
         protected void endPointOpened(EndPoint endPoint) {
             super.endPointOpened(endPoint);
             onEndPointOpened(endPoint);
+            handedOver.remove((SelectableChannel) endPoint.getTransport());
+        }
+
+        @Override
+        protected void onAcceptFailed(SelectableChannel connection, Throwable cause) {
+            handedOver.remove(connection);
+            super.onAcceptFailed(connection, cause);
         }
 
         @Override

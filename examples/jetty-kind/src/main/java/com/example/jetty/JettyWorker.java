@@ -148,7 +148,7 @@ final class JettyWorker extends Worker {
     }
 
     private static int open(List<InheritedConnector> connectors) {
-        return connectors.stream().mapToInt(c -> c.getConnectedEndPoints().size()).sum();
+        return connectors.stream().mapToInt(c -> c.connections()).sum();
     }
 
     /**
