@@ -25,7 +25,7 @@ import io.qilin.arbiter.spawn.Signals;
 import io.qilin.arbiter.systemd.Notifier;
 import io.qilin.logging.LogFiles;
 import io.qilin.worker.ExitCodes;
-import io.qilin.worker.internal.StatsD;
+import io.qilin.worker.protocol.StatsD;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

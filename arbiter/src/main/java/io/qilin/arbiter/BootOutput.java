@@ -1,7 +1,7 @@
 package io.qilin.arbiter;
 
 import io.qilin.arbiter.spawn.Processes;
-import io.qilin.worker.internal.FileDescriptors;
+import io.qilin.worker.protocol.FileDescriptors;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -17,7 +17,7 @@ import io.qilin.arbiter.settings.SettingsLoader;
 import io.qilin.logging.LogFiles;
 import io.qilin.logging.LogLevels;
 import io.qilin.worker.WorkerKind;
-import io.qilin.worker.internal.WorkerKinds;
+import io.qilin.worker.protocol.WorkerKinds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

@@ -5,7 +5,7 @@ import io.qilin.arbiter.control.ControlTarget;
 import io.qilin.arbiter.control.MasterStatus;
 import io.qilin.arbiter.control.Scale;
 import io.qilin.arbiter.spawn.Signals;
-import io.qilin.worker.internal.ThreadDumps;
+import io.qilin.worker.protocol.ThreadDumps;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -4,7 +4,7 @@ import static io.qilin.arbiter.settings.Settings.MAX_RECYCLING;
 import static io.qilin.arbiter.settings.Settings.MAX_WORKER_MEMORY;
 
 import io.qilin.arbiter.settings.Settings;
-import io.qilin.worker.internal.Scoreboard;
+import io.qilin.worker.protocol.Scoreboard;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;

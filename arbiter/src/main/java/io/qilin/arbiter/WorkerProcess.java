@@ -5,7 +5,7 @@ import io.qilin.arbiter.control.MasterStatus;
 import io.qilin.arbiter.spawn.Processes;
 import io.qilin.arbiter.spawn.Signals;
 import io.qilin.worker.ExitCodes;
-import io.qilin.worker.internal.Scoreboard;
+import io.qilin.worker.protocol.Scoreboard;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;

@@ -2,7 +2,7 @@ package io.qilin.arbiter;
 
 import io.qilin.arbiter.control.MasterStatus;
 import io.qilin.arbiter.files.MasterFiles;
-import io.qilin.worker.internal.Scoreboard;
+import io.qilin.worker.protocol.Scoreboard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

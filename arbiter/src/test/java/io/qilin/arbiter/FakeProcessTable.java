@@ -5,7 +5,7 @@ import io.qilin.arbiter.listen.BoundListener;
 import io.qilin.arbiter.settings.Settings;
 import io.qilin.arbiter.spawn.Processes;
 import io.qilin.arbiter.spawn.Signals;
-import io.qilin.worker.internal.Scoreboard;
+import io.qilin.worker.protocol.Scoreboard;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;

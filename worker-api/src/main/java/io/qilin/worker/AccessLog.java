@@ -1,5 +1,7 @@
 package io.qilin.worker;
 
+import io.qilin.worker.protocol.StatsD;
+import io.qilin.worker.protocol.WorkerEnv;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -24,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AccessLog {
     /** Gunicorn's default format. */
-    public static final String DEFAULT_FORMAT = "%(h)s %(l)s %(u)s %(t)s \"%(r)s\" %(s)s %(b)s \"%(f)s\" \"%(a)s\"";
+    public static final String DEFAULT_FORMAT = WorkerEnv.ACCESS_LOG_FORMAT.fallback();
     /** The logger the lines go to. */
     public static final String LOGGER = "qilin.access";
 
@@ -37,9 +39,9 @@ public final class AccessLog {
     private final boolean enabled;
     /** Set by {@link Worker} while its warm-up runs: warm-up requests are neither logged nor counted. */
     static volatile boolean warmingUp;
-    private final io.qilin.worker.internal.StatsD statsd;
+    private final io.qilin.worker.protocol.StatsD statsd;
 
-    private AccessLog(String format, boolean enabled, io.qilin.worker.internal.StatsD statsd) {
+    private AccessLog(String format, boolean enabled, io.qilin.worker.protocol.StatsD statsd) {
         this.enabled = enabled;
         this.statsd = statsd;
         Matcher m = ATOM.matcher(format);
@@ -56,8 +58,8 @@ public final class AccessLog {
 
     /** The access log the master configured: off unless {@code --access-logfile} was given. */
     public static AccessLog fromConfig(WorkerConfig config) {
-        return new AccessLog(config.get("ACCESS_LOG_FORMAT", DEFAULT_FORMAT), !config.get("ACCESS_LOGFILE", "").isEmpty(),
-                io.qilin.worker.internal.StatsD.connect(config.get("STATSD_HOST", ""), config.get("STATSD_PREFIX", "")));
+        return new AccessLog(config.get(WorkerEnv.ACCESS_LOG_FORMAT), !config.get(WorkerEnv.ACCESS_LOGFILE).isEmpty(),
+                StatsD.connect(config.get(WorkerEnv.STATSD_HOST), config.get(WorkerEnv.STATSD_PREFIX)));
     }
 
     /** An access log with this format, on (for tests and embedding). */

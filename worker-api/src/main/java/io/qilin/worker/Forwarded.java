@@ -1,5 +1,6 @@
 package io.qilin.worker;
 
+import io.qilin.worker.protocol.WorkerEnv;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ public final class Forwarded {
     }
 
     public static Forwarded fromConfig(WorkerConfig config) {
-        return new Forwarded(config.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"));
+        return new Forwarded(config.get(WorkerEnv.FORWARDED_ALLOW_IPS));
     }
 
     /** True when {@code peer} may set proxy headers. */

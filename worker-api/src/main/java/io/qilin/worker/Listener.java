@@ -1,6 +1,6 @@
 package io.qilin.worker;
 
-import io.qilin.worker.internal.FileDescriptors;
+import io.qilin.worker.protocol.FileDescriptors;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.ServerSocketChannel;

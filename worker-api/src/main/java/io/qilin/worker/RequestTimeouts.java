@@ -1,6 +1,6 @@
 package io.qilin.worker;
 
-import io.qilin.worker.internal.ThreadDumps;
+import io.qilin.worker.protocol.ThreadDumps;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,6 @@
 package io.qilin.worker;
 
+import io.qilin.worker.protocol.WorkerEnv;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,12 +39,12 @@ public final class Tls {
 
     /** True when the master asked for TLS. */
     public static boolean enabled(WorkerConfig config) {
-        return !config.get("CERTFILE", "").isEmpty();
+        return !config.get(WorkerEnv.CERTFILE).isEmpty();
     }
 
     /** A server {@link SSLContext} for the configured certificate and key. */
     public static SSLContext serverContext(WorkerConfig config) throws IOException, GeneralSecurityException {
-        return serverContext(Path.of(config.get("CERTFILE", "")), Path.of(config.get("KEYFILE", "")));
+        return serverContext(Path.of(config.get(WorkerEnv.CERTFILE)), Path.of(config.get(WorkerEnv.KEYFILE)));
     }
 
     public static SSLContext serverContext(Path certFile, Path keyFile) throws IOException, GeneralSecurityException {

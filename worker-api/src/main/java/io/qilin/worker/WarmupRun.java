@@ -1,5 +1,6 @@
 package io.qilin.worker;
 
+import io.qilin.worker.protocol.WorkerEnv;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -54,13 +55,13 @@ final class WarmupRun {
      * without it sends no warm-up requests.
      */
     static WarmupRun fromConfig(WorkerConfig config) {
-        String paths = config.get("WARMUP_PATHS", "/").trim();
-        long bootNanos = TimeUnit.SECONDS.toNanos(config.getInt("BOOT_TIMEOUT", 30));
+        String paths = config.get(WorkerEnv.WARMUP_PATHS).trim();
+        long bootNanos = TimeUnit.SECONDS.toNanos(config.getInt(WorkerEnv.BOOT_TIMEOUT));
         long sinceStart = ProcessHandle.current().info().startInstant()
                 .map(t -> TimeUnit.MILLISECONDS.toNanos(Math.max(0, Instant.now().toEpochMilli() - t.toEpochMilli())))
                 .orElse(0L);
-        return new WarmupRun(Math.max(0, config.getInt("WARMUP_REQUESTS", 0)),
-                paths.isEmpty() ? List.of() : Arrays.asList(paths.split("\\s+")), config.get("WARMUP_HOOK", ""),
+        return new WarmupRun(Math.max(0, config.getInt(WorkerEnv.WARMUP_REQUESTS)),
+                paths.isEmpty() ? List.of() : Arrays.asList(paths.split("\\s+")), config.get(WorkerEnv.WARMUP_HOOK),
                 System.nanoTime() - sinceStart + bootNanos - Math.max(MIN_MARGIN_NANOS, bootNanos / 4));
     }
 

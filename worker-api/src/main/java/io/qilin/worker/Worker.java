@@ -1,10 +1,11 @@
 package io.qilin.worker;
 
+import io.qilin.worker.protocol.WorkerEnv;
 import io.qilin.worker.internal.ConformanceProbes;
 import io.qilin.worker.internal.LogBackend;
 import io.qilin.worker.internal.ParentWatch;
-import io.qilin.worker.internal.Scoreboard;
-import io.qilin.worker.internal.ThreadDumps;
+import io.qilin.worker.protocol.Scoreboard;
+import io.qilin.worker.protocol.ThreadDumps;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -108,7 +109,7 @@ public abstract class Worker {
 
     /** The {@code --hooks} class, from the application's class loader; hooks that do nothing when there is none. */
     private ServerHooks loadHooks() throws AppLoadException {
-        String name = context.config().get("HOOKS", "");
+        String name = context.config().get(WorkerEnv.HOOKS);
         if (name.isEmpty()) {
             return NO_HOOKS;
         }
@@ -200,7 +201,7 @@ public abstract class Worker {
      */
     protected final synchronized RequestTimeouts requestTimeouts() {
         if (requestTimeouts == null) {
-            requestTimeouts = RequestTimeouts.start(context.config().getInt("REQUEST_TIMEOUT", 0), this);
+            requestTimeouts = RequestTimeouts.start(context.config().getInt(WorkerEnv.REQUEST_TIMEOUT), this);
         }
         return requestTimeouts;
     }

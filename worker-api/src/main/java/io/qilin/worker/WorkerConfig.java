@@ -1,5 +1,6 @@
 package io.qilin.worker;
 
+import io.qilin.worker.protocol.WorkerEnv;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -7,12 +8,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The settings the master hands a worker process, carried in {@code QILIN_*} environment variables.
- * The master builds one with {@link #builder()}; the worker reads it back with {@link #fromEnv(Map)}.
- * Each accessor names its variable; an absent value takes Gunicorn's default.
+ * The settings the master hands a worker process, carried in {@code QILIN_*} environment variables
+ * ({@link WorkerEnv} lists them, each with its one default). The master builds one with
+ * {@link #builder()}; the worker reads it back with {@link #fromEnv(Map)}.
  */
 public final class WorkerConfig {
-    static final String PREFIX = "QILIN_";
+    static final String PREFIX = WorkerEnv.PREFIX;
 
     private final Map<String, String> values;
 
@@ -22,87 +23,87 @@ public final class WorkerConfig {
 
     /** The application spec: {@code com.example.Hello} or {@code com.example.App::handler}. */
     public String app() {
-        return get("APP", "");
+        return get(WorkerEnv.APP);
     }
 
     /** The worker kind: a name such as {@code sync}, or a {@link WorkerKind} class name. */
     public String workerClass() {
-        return get("WORKER_CLASS", "sync");
+        return get(WorkerEnv.WORKER_CLASS);
     }
 
     /** Seconds a worker may go without a heartbeat before the master aborts it; 0 disables. */
     public int timeout() {
-        return getInt("TIMEOUT", 30);
+        return getInt(WorkerEnv.TIMEOUT);
     }
 
     /** Seconds a worker has to finish its requests after TERM. */
     public int gracefulTimeout() {
-        return getInt("GRACEFUL_TIMEOUT", 30);
+        return getInt(WorkerEnv.GRACEFUL_TIMEOUT);
     }
 
     /** Requests after which this worker exits to be replaced (jitter already applied); 0 = never. */
     public long maxRequests() {
-        return getLong("MAX_REQUESTS", 0);
+        return getLong(WorkerEnv.MAX_REQUESTS);
     }
 
     /** Task threads (gthread) or event loops (vertx) per worker; 0 lets the kind choose. */
     public int threads() {
-        return getInt("THREADS", 1);
+        return getInt(WorkerEnv.THREADS);
     }
 
     /** The most simultaneous connections a worker keeps. */
     public int workerConnections() {
-        return getInt("WORKER_CONNECTIONS", 1000);
+        return getInt(WorkerEnv.WORKER_CONNECTIONS);
     }
 
     /** Seconds an idle keep-alive connection is kept; 0 disables keep-alive. */
     public int keepAlive() {
-        return getInt("KEEP_ALIVE", 2);
+        return getInt(WorkerEnv.KEEP_ALIVE);
     }
 
     /** The longest request line accepted, in bytes (Gunicorn: 4094, 0 = unlimited up to 8190). */
     public int limitRequestLine() {
-        return getInt("LIMIT_REQUEST_LINE", 4094);
+        return getInt(WorkerEnv.LIMIT_REQUEST_LINE);
     }
 
     /** The most header fields a request may carry (Gunicorn: 100). */
     public int limitRequestFields() {
-        return getInt("LIMIT_REQUEST_FIELDS", 100);
+        return getInt(WorkerEnv.LIMIT_REQUEST_FIELDS);
     }
 
     /** The longest header field, name and value, in bytes (Gunicorn: 8190). */
     public int limitRequestFieldSize() {
-        return getInt("LIMIT_REQUEST_FIELD_SIZE", 8190);
+        return getInt(WorkerEnv.LIMIT_REQUEST_FIELD_SIZE);
     }
 
     /** The largest request body, in bytes (413 beyond); 0 = unlimited. */
     public long limitRequestBody() {
-        return getLong("LIMIT_REQUEST_BODY", 10L * 1024 * 1024);
+        return getLong(WorkerEnv.LIMIT_REQUEST_BODY);
     }
 
     /** Seconds a client has to send a request's line and headers (408 after). */
     public int headerTimeout() {
-        return getInt("HEADER_TIMEOUT", 10);
+        return getInt(WorkerEnv.HEADER_TIMEOUT);
     }
 
     /** Seconds a request body may pause between two reads. */
     public int bodyTimeout() {
-        return getInt("BODY_TIMEOUT", 10);
+        return getInt(WorkerEnv.BODY_TIMEOUT);
     }
 
     /** Seconds a response write may make no progress before the connection is closed. */
     public int writeTimeout() {
-        return getInt("WRITE_TIMEOUT", 10);
+        return getInt(WorkerEnv.WRITE_TIMEOUT);
     }
 
     /** The pid of the master that started this worker. */
     public long masterPid() {
-        return getLong("MASTER_PID", 0);
+        return getLong(WorkerEnv.MASTER_PID);
     }
 
     /** Which reload generation this worker belongs to (1 for the first). */
     public int generation() {
-        return getInt("GENERATION", 1);
+        return getInt(WorkerEnv.GENERATION);
     }
 
     /**
@@ -110,32 +111,32 @@ public final class WorkerConfig {
      * it as an inherited descriptor: {@code /proc/self/fd/N}.
      */
     public String scoreboard() {
-        return get("SCOREBOARD", "");
+        return get(WorkerEnv.SCOREBOARD);
     }
 
     /** This master's run directory for its workers (thread dumps), or empty when there is none (tests). */
     public String runDir() {
-        return get("RUN_DIR", "");
+        return get(WorkerEnv.RUN_DIR);
     }
 
     /** This worker's slot in the scoreboard. */
     public int slot() {
-        return getInt("SLOT", 0);
+        return getInt(WorkerEnv.SLOT);
     }
 
     /** The fd whose EOF means the master is gone, or -1. */
     public int parentWatchFd() {
-        return getInt("PARENT_FD", -1);
+        return getInt(WorkerEnv.PARENT_FD);
     }
 
     /** True for {@code --check-config}: load the application, then exit without serving. */
     public boolean checkOnly() {
-        return Boolean.parseBoolean(get("CHECK_CONFIG", "false"));
+        return Boolean.parseBoolean(get(WorkerEnv.CHECK_CONFIG));
     }
 
     /** The inherited listeners, fds from 3 in order. */
     public List<ListenerSpec> listeners() {
-        String spec = get("LISTENERS", "");
+        String spec = get(WorkerEnv.LISTENERS);
         List<ListenerSpec> out = new ArrayList<>();
         if (!spec.isEmpty()) {
             for (String one : spec.split("\\|")) {
@@ -143,6 +144,19 @@ public final class WorkerConfig {
             }
         }
         return out;
+    }
+
+    /** A setting of the contract; its default when absent or empty. */
+    public String get(WorkerEnv key) {
+        return get(key.name(), key.fallback());
+    }
+
+    public int getInt(WorkerEnv key) {
+        return (int) getLong(key);
+    }
+
+    public long getLong(WorkerEnv key) {
+        return getLong(key.name(), Long.parseLong(key.fallback()));
     }
 
     /** Any other setting by its variable name without the prefix, for kinds that add their own. */
@@ -200,6 +214,11 @@ public final class WorkerConfig {
     public static final class Builder {
         private final Map<String, String> values = new LinkedHashMap<>();
 
+        public Builder set(WorkerEnv key, Object value) {
+            return set(key.name(), value);
+        }
+
+        /** A variable of a kind's own, by its name without the prefix. */
         public Builder set(String name, Object value) {
             if (value == null) {
                 values.remove(name);
@@ -217,7 +236,7 @@ public final class WorkerConfig {
                 }
                 sb.append(l.format());
             }
-            return set("LISTENERS", sb.toString());
+            return set(WorkerEnv.LISTENERS, sb.toString());
         }
 
         public WorkerConfig build() {

@@ -1,7 +1,7 @@
 package io.qilin.worker;
 
-import io.qilin.worker.internal.Scoreboard;
-import io.qilin.worker.internal.ThreadDumps;
+import io.qilin.worker.protocol.Scoreboard;
+import io.qilin.worker.protocol.ThreadDumps;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,8 +1,9 @@
 package io.qilin.worker;
 
-import io.qilin.worker.internal.FileDescriptors;
+import io.qilin.worker.protocol.WorkerEnv;
+import io.qilin.worker.protocol.FileDescriptors;
 import io.qilin.worker.internal.LogBackend;
-import io.qilin.worker.internal.WorkerKinds;
+import io.qilin.worker.protocol.WorkerKinds;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -27,9 +28,9 @@ public final class WorkerMain {
         WorkerConfig config = WorkerConfig.fromEnv(System.getenv());
         useRealOutput(config);
         LogBackend logs = LogBackend.current();
-        logs.applyLevel(config.get("LOG_LEVEL", "info"));
-        logs.logTo(config.get("ERROR_LOGFILE", "-"));
-        logs.accessLogTo(config.get("ACCESS_LOGFILE", ""));
+        logs.applyLevel(config.get(WorkerEnv.LOG_LEVEL));
+        logs.logTo(config.get(WorkerEnv.ERROR_LOGFILE));
+        logs.accessLogTo(config.get(WorkerEnv.ACCESS_LOGFILE));
         Logger log = LoggerFactory.getLogger(WorkerMain.class);
         long pid = ProcessHandle.current().pid();
         log.info("Booting worker with pid: {}", pid);
@@ -60,8 +61,8 @@ public final class WorkerMain {
      * master passed as {@code STDOUT_FD} and {@code STDERR_FD}.
      */
     private static void useRealOutput(WorkerConfig config) {
-        int out = config.getInt("STDOUT_FD", -1);
-        int err = config.getInt("STDERR_FD", -1);
+        int out = config.getInt(WorkerEnv.STDOUT_FD);
+        int err = config.getInt(WorkerEnv.STDERR_FD);
         if (out < 0 || err < 0) {
             return;
         }

@@ -1,7 +1,7 @@
 package io.qilin.arbiter.listen;
 
 import io.qilin.worker.ListenerSpec;
-import io.qilin.worker.internal.FileDescriptors;
+import io.qilin.worker.protocol.FileDescriptors;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;

@@ -3,7 +3,7 @@ package io.qilin.arbiter.listen;
 import io.qilin.arbiter.spawn.LibC;
 import io.qilin.arbiter.spawn.Processes;
 import io.qilin.worker.ListenerSpec;
-import io.qilin.worker.internal.FileDescriptors;
+import io.qilin.worker.protocol.FileDescriptors;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;

@@ -1,5 +1,6 @@
 package io.qilin.worker.internal;
 
+import io.qilin.worker.protocol.FileDescriptors;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;

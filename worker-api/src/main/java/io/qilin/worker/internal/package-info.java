@@ -1,6 +1,7 @@
 /**
- * Plumbing shared by the master and the worker JVMs: adopting inherited file descriptors, the
- * scoreboard, the parent-death watch, thread dumps, log reopening and worker-kind lookup.
- * Internal: not for worker authors, and free to change between releases.
+ * The worker side's own plumbing: the parent-death watch, the log back end a worker finds by
+ * ServiceLoader, and the probes of the conformance kit. Internal: not for worker authors, and free to
+ * change between releases; the master never uses it (what it shares with workers is
+ * {@link io.qilin.worker.protocol}).
  */
 package io.qilin.worker.internal;

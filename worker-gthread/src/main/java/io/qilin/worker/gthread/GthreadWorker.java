@@ -1,5 +1,6 @@
 package io.qilin.worker.gthread;
 
+import io.qilin.worker.protocol.WorkerEnv;
 import io.qilin.worker.AccessLog;
 import io.qilin.worker.Forwarded;
 import io.qilin.worker.Listener;
@@ -124,8 +125,9 @@ final class GthreadWorker extends Worker {
     @Override
     protected void run() throws Exception {
         Object loaded = app();
+        String contextPath = context.config().get(WorkerEnv.SERVLET_CONTEXT_PATH);
         ServletApp servlets = ServletApp.deploys(loaded) ? ServletApp.deploy(loaded, context.config().app(),
-                context.config().get("SERVLET_CONTEXT_PATH", null), context.appLoader()) : null;
+                contextPath.isEmpty() ? null : contextPath, context.appLoader()) : null;
         HttpHandler app = servlets != null ? servlets.handler() : application();
         XnioWorker xnio = xnio("gthread");
         try {

@@ -2,7 +2,7 @@ package io.qilin.worker.gthread;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.qilin.worker.internal.Scoreboard;
+import io.qilin.worker.protocol.Scoreboard;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;

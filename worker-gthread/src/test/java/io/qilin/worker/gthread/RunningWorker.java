@@ -5,7 +5,7 @@ import io.qilin.worker.ListenerSpec;
 import io.qilin.worker.Worker;
 import io.qilin.worker.WorkerConfig;
 import io.qilin.worker.WorkerContext;
-import io.qilin.worker.internal.Scoreboard;
+import io.qilin.worker.protocol.Scoreboard;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.net.InetSocketAddress;

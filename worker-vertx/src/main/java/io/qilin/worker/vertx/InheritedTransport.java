@@ -20,7 +20,7 @@ import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.qilin.worker.Listener;
 import io.qilin.worker.ListenerSpec;
-import io.qilin.worker.internal.FileDescriptors;
+import io.qilin.worker.protocol.FileDescriptors;
 import io.vertx.core.datagram.DatagramSocketOptions;
 import io.vertx.core.net.TcpConfig;
 import io.vertx.core.transport.Transport;

@@ -1,5 +1,6 @@
 package io.qilin.worker.vertx;
 
+import io.qilin.worker.protocol.WorkerEnv;
 import com.sun.net.httpserver.HttpHandler;
 import io.qilin.worker.AccessLog;
 import io.qilin.worker.AppFactory;
@@ -101,7 +102,7 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
         WorkerConfig config = context.config();
         this.accessLog = AccessLog.fromConfig(config);
         this.forwarded = Forwarded.fromConfig(config);
-        int threads = config.getInt("THREADS", 0);
+        int threads = config.getInt(WorkerEnv.THREADS);
         this.loops = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         this.keepAliveSeconds = config.keepAlive();
         this.firstRequestMillis = TimeUnit.SECONDS.toMillis(Math.max(1, config.headerTimeout()));
@@ -304,8 +305,8 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
         int line = config.limitRequestLine();
         HttpServerOptions options = new HttpServerOptions();
         if (Tls.enabled(config)) {
-            options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.get("CERTFILE", ""))
-                    .setKeyPath(config.get("KEYFILE", "")));
+            options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.get(WorkerEnv.CERTFILE))
+                    .setKeyPath(config.get(WorkerEnv.KEYFILE)));
         }
         return options
                 .setMaxInitialLineLength(line <= 0 || line > MAX_REQUEST_LINE ? MAX_REQUEST_LINE : line)

@@ -1,4 +1,4 @@
-package io.qilin.worker.internal;
+package io.qilin.worker.protocol;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package io.qilin.worker.internal;
+package io.qilin.worker.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

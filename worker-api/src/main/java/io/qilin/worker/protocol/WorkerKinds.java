@@ -1,4 +1,4 @@
-package io.qilin.worker.internal;
+package io.qilin.worker.protocol;
 
 import io.qilin.worker.WorkerKind;
 import java.security.CodeSource;
