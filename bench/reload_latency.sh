@@ -14,6 +14,12 @@
 #                                       LATENCY_STEADY=8 LATENCY_WINDOW=12 LATENCY_GAP=14
 #                                       LATENCY_QILIN_ARGS="..." (more qilin options, e.g.
 #                                       "--warmup-requests 0")  LATENCY_GUNICORN=0 (no Gunicorn rows)
+#
+# LATENCY_STORM=1: a max-requests recycle storm instead of HUPs: qilin --max-requests 200
+# --max-recycling 1, Gunicorn --max-requests 200, the same load for LATENCY_WARMUP + 3 x LATENCY_GAP s.
+# Printed per server: p50/p99/max of every request due after the first LATENCY_WARMUP s, the failed
+# ones, the recycles, and for Qilin the fewest workers serving (ready or recycling, from /metrics
+# sampled every 100 ms).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 check_qilin
@@ -24,6 +30,7 @@ STEADY=${LATENCY_STEADY:-8}
 WINDOW=${LATENCY_WINDOW:-12}
 GAP=${LATENCY_GAP:-14}
 HUPS=3
+STORM=${LATENCY_STORM:-0}
 read -r -a KINDS <<<"$(installed_kinds "${*:-$BENCH_KINDS}")"
 read -r -a EXTRA <<<"${LATENCY_QILIN_ARGS:-}"
 
@@ -56,15 +63,37 @@ fi
 
 print_machine
 compile_bench_classes "$JDK17_HOME"
-echo "== HUP x$HUPS under a fixed rate: $CONNS kept-alive client connections, 2 workers, hello world, JDK 17"
-echo "   latency from each request's scheduled send time, in ms; before = the ${STEADY} s before the first HUP,"
-echo "   after = the ${WINDOW} s after each HUP; p99 x = p99 after / p99 before"
-[ ${#EXTRA[@]} -gt 0 ] && echo "   qilin options added: ${EXTRA[*]}"
-python3 "$BENCH_DIR/src/reload_latency_stats.py" header
+if [ "$STORM" = 1 ]; then
+    echo "== --max-requests 200 recycle storm under a fixed rate: $CONNS kept-alive client connections, 2 workers,"
+    echo "   hello world, JDK 17; latency from each request's scheduled send time, in ms, of the requests due"
+    echo "   after the first ${WARM} s; qilin with --max-recycling 1"
+    [ ${#EXTRA[@]} -gt 0 ] && echo "   qilin options added: ${EXTRA[*]}"
+    python3 "$BENCH_DIR/src/reload_latency_stats.py" storm-header
+else
+    echo "== HUP x$HUPS under a fixed rate: $CONNS kept-alive client connections, 2 workers, hello world, JDK 17"
+    echo "   latency from each request's scheduled send time, in ms; before = the ${STEADY} s before the first HUP,"
+    echo "   after = the ${WINDOW} s after each HUP; p99 x = p99 after / p99 before"
+    [ ${#EXTRA[@]} -gt 0 ] && echo "   qilin options added: ${EXTRA[*]}"
+    python3 "$BENCH_DIR/src/reload_latency_stats.py" header
+fi
 
-# run_load LABEL PID PORT RATE LOG: the load and the HUPs against a running server whose master is PID.
+# fewest_serving METRICS_PORT UNTIL_EPOCH OUT: samples Qilin's /metrics every 100 ms until UNTIL_EPOCH and
+# writes the fewest workers serving (ready or recycling) it saw to OUT.
+fewest_serving() {
+    local fewest=999 now serving
+    while now=$(date +%s) && [ "$now" -lt "$2" ]; do
+        serving=$(curl -s --max-time 1 "http://127.0.0.1:$1/metrics" \
+            | awk '/^qilin_workers\{state="(ready|recycling)"\}/ {n += $2} END {print n + 0}')
+        [ -n "$serving" ] && [ "$serving" -lt "$fewest" ] && fewest=$serving
+        sleep 0.1
+    done
+    echo "$fewest" >"$3"
+}
+
+# run_load LABEL PID PORT RATE LOG [METRICS_PORT]: the load and the HUPs (or, with LATENCY_STORM=1, the
+# recycle storm) against a running server whose master is PID.
 run_load() {
-    local label=$1 pid=$2 port=$3 rate=$4 log=$5 samples hups client i total
+    local label=$1 pid=$2 port=$3 rate=$4 log=$5 metrics=${6:-} samples hups client i total sampler fewest
     samples=$BENCH_TMP/samples-$label
     hups=$BENCH_TMP/hups-$label
     : >"$hups"
@@ -72,6 +101,22 @@ run_load() {
     "$JDK17_HOME/bin/java" -cp "$BENCH_TMP/classes" bench.RateClient 127.0.0.1 "$port" / "$CONNS" "$rate" "$total" "$samples" &
     client=$!
     bench_track $client
+    if [ "$STORM" = 1 ]; then
+        fewest=$BENCH_TMP/fewest-${label// /_}
+        echo "-" >"$fewest"
+        if [ -n "$metrics" ]; then
+            fewest_serving "$metrics" $(($(date +%s) + total)) "$fewest" &
+            sampler=$!
+            bench_track $sampler
+        fi
+        sleep "$WARM"
+        echo "$EPOCHREALTIME" >"$hups"
+        wait $client || die "the load client failed"
+        [ -n "$metrics" ] && wait "$sampler"
+        python3 "$BENCH_DIR/src/reload_latency_stats.py" storm "$samples" "$hups" "$label" "$rate" \
+            "$(grep -cE 'Recycling worker|Autorestarting worker' "$log" || true)" "$(cat "$fewest")"
+        return
+    fi
     sleep "$WARM"
     for i in $(seq 1 $HUPS); do
         echo "$EPOCHREALTIME" >>"$hups"
@@ -90,11 +135,18 @@ for kind in "${KINDS[@]}"; do
     kopts=($(kind_opts "$kind"))
     port=$(free_port)
     log=$BENCH_TMP/latency-$kind.log
-    bench_start_master m "$JDK17_HOME" "$log" -b "127.0.0.1:$port" -w 2 -k "$kind" "${kopts[@]}" "${EXTRA[@]}" io.qilin.examples.Hello
+    storm=()
+    metrics=
+    if [ "$STORM" = 1 ]; then
+        metrics=$(free_port)
+        storm=(--max-requests 200 --max-recycling 1 --metrics-bind "127.0.0.1:$metrics")
+    fi
+    bench_start_master m "$JDK17_HOME" "$log" -b "127.0.0.1:$port" -w 2 -k "$kind" "${kopts[@]}" "${storm[@]}" \
+        "${EXTRA[@]}" io.qilin.examples.Hello
     wait_booted "$m" "$log" 2 "http://127.0.0.1:$port/"
-    run_load "qilin $kind ${kopts[*]}" "$m" "$port" "$(rate_of "$kind")" "$log"
+    run_load "qilin $kind ${kopts[*]}" "$m" "$port" "$(rate_of "$kind")" "$log" "$metrics"
     done_count=$(grep -c 'Reload complete' "$log" || true)
-    [ "$done_count" -eq $HUPS ] || NOTES+=("qilin $kind: $done_count of $HUPS reloads completed; see the log with BENCH_KEEP=1")
+    [ "$STORM" = 1 ] || [ "$done_count" -eq $HUPS ] || NOTES+=("qilin $kind: $done_count of $HUPS reloads completed; see the log with BENCH_KEEP=1")
     grep -q 'ERROR\|WARN' "$log" && NOTES+=("qilin $kind log: $(grep 'ERROR\|WARN' "$log" | head -n 1)")
     bench_stop_master "$m" TERM
 done
@@ -106,7 +158,8 @@ if [ "$GUNICORN" = 1 ]; then
         log=$BENCH_TMP/latency-gunicorn-$gk.log
         gargs=(-w 2 -k "$gk")
         [ "$gk" = gthread ] && gargs+=(--threads "$BENCH_THREADS")
-        gunicorn "${gargs[@]}" -b "127.0.0.1:$port" --chdir "$BENCH_DIR/src" --log-level warning hello_wsgi:app \
+        [ "$STORM" = 1 ] && gargs+=(--max-requests 200)
+        gunicorn "${gargs[@]}" -b "127.0.0.1:$port" --chdir "$BENCH_DIR/src" --log-level info hello_wsgi:app \
             >"$log" 2>&1 &
         g=$!
         BENCH_MASTERS+=("$g")
