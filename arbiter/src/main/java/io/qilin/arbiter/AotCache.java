@@ -1,6 +1,6 @@
 package io.qilin.arbiter;
 
-import io.qilin.arbiter.spawn.Spawner;
+import io.qilin.arbiter.posix.Spawner;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.qilin.arbiter;
 
-import io.qilin.arbiter.spawn.Processes;
+import io.qilin.arbiter.posix.Processes;
 import io.qilin.worker.protocol.FileDescriptors;
 import java.io.FileInputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.qilin.arbiter;
 
 import io.qilin.arbiter.settings.Settings;
-import io.qilin.arbiter.spawn.Processes;
+import io.qilin.arbiter.posix.Processes;
 import java.io.IOException;
 import java.io.PrintStream;
 

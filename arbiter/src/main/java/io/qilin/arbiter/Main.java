@@ -106,7 +106,7 @@ public final class Main {
             LogLevels.apply(settings.get(LOGLEVEL));
             LogFiles.logTo(settings.get(ERROR_LOGFILE));
             if (settings.get(Settings.CAPTURE_OUTPUT)) {
-                io.qilin.arbiter.spawn.Processes.redirectOutput(settings.get(ERROR_LOGFILE));
+                io.qilin.arbiter.posix.Processes.redirectOutput(settings.get(ERROR_LOGFILE));
             }
             LogFiles.accessLogTo(settings.get(Settings.ACCESS_LOGFILE));
         } catch (IllegalArgumentException e) {

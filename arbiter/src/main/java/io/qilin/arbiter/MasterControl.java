@@ -4,7 +4,7 @@ import io.qilin.arbiter.control.ControlException;
 import io.qilin.arbiter.control.ControlTarget;
 import io.qilin.arbiter.control.MasterStatus;
 import io.qilin.arbiter.control.Scale;
-import io.qilin.arbiter.spawn.Signals;
+import io.qilin.arbiter.posix.Signals;
 import io.qilin.worker.protocol.ThreadDumps;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

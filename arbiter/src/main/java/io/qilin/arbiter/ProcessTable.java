@@ -3,7 +3,7 @@ package io.qilin.arbiter;
 import io.qilin.arbiter.files.MasterFiles;
 import io.qilin.arbiter.listen.BoundListener;
 import io.qilin.arbiter.settings.Settings;
-import io.qilin.arbiter.spawn.Processes;
+import io.qilin.arbiter.posix.Processes;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

@@ -2,8 +2,8 @@ package io.qilin.arbiter;
 
 import io.qilin.arbiter.control.History;
 import io.qilin.arbiter.control.MasterStatus;
-import io.qilin.arbiter.spawn.Processes;
-import io.qilin.arbiter.spawn.Signals;
+import io.qilin.arbiter.posix.Processes;
+import io.qilin.arbiter.posix.Signals;
 import io.qilin.worker.ExitCodes;
 import io.qilin.worker.protocol.Scoreboard;
 import java.util.Locale;

@@ -4,7 +4,7 @@ import static io.qilin.arbiter.settings.Settings.BOOT_TIMEOUT;
 import static io.qilin.arbiter.settings.Settings.TIMEOUT;
 
 import io.qilin.arbiter.settings.Settings;
-import io.qilin.arbiter.spawn.Signals;
+import io.qilin.arbiter.posix.Signals;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

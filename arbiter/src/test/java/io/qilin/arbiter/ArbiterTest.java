@@ -9,7 +9,7 @@ import io.qilin.arbiter.control.History;
 import io.qilin.arbiter.control.MasterStatus;
 import io.qilin.arbiter.settings.Settings;
 import io.qilin.arbiter.settings.SettingsLoader;
-import io.qilin.arbiter.spawn.Signals;
+import io.qilin.arbiter.posix.Signals;
 import io.qilin.logging.LogLevels;
 import java.nio.file.Files;
 import java.nio.file.Path;

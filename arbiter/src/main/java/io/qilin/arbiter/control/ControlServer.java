@@ -1,7 +1,7 @@
 package io.qilin.arbiter.control;
 
 import io.qilin.arbiter.files.SafeFiles;
-import io.qilin.arbiter.spawn.LibC;
+import io.qilin.arbiter.posix.LibC;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;

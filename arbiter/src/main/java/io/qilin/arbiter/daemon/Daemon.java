@@ -1,8 +1,8 @@
 package io.qilin.arbiter.daemon;
 
-import io.qilin.arbiter.spawn.LibC;
-import io.qilin.arbiter.spawn.Processes;
-import io.qilin.arbiter.spawn.Spawner;
+import io.qilin.arbiter.posix.LibC;
+import io.qilin.arbiter.posix.Processes;
+import io.qilin.arbiter.posix.Spawner;
 import java.io.BufferedReader;
 import java.io.FileInputStream;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.qilin.arbiter.daemon;
 
-import io.qilin.arbiter.spawn.LibC;
+import io.qilin.arbiter.posix.LibC;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

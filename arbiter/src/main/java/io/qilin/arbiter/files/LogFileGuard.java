@@ -1,6 +1,6 @@
 package io.qilin.arbiter.files;
 
-import io.qilin.arbiter.spawn.LibC;
+import io.qilin.arbiter.posix.LibC;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;

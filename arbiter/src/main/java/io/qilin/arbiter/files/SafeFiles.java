@@ -1,6 +1,6 @@
 package io.qilin.arbiter.files;
 
-import io.qilin.arbiter.spawn.LibC;
+import io.qilin.arbiter.posix.LibC;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;

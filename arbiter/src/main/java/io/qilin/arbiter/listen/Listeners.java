@@ -1,7 +1,7 @@
 package io.qilin.arbiter.listen;
 
-import io.qilin.arbiter.spawn.LibC;
-import io.qilin.arbiter.spawn.Processes;
+import io.qilin.arbiter.posix.LibC;
+import io.qilin.arbiter.posix.Processes;
 import io.qilin.worker.ListenerSpec;
 import io.qilin.worker.protocol.FileDescriptors;
 import java.io.IOException;

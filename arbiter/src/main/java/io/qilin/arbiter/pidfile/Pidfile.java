@@ -1,7 +1,7 @@
 package io.qilin.arbiter.pidfile;
 
 import io.qilin.arbiter.files.SafeFiles;
-import io.qilin.arbiter.spawn.Processes;
+import io.qilin.arbiter.posix.Processes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

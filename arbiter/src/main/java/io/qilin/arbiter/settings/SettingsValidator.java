@@ -1,8 +1,8 @@
 package io.qilin.arbiter.settings;
 
 import io.qilin.arbiter.listen.BindAddress;
-import io.qilin.arbiter.spawn.Accounts;
-import io.qilin.arbiter.spawn.LibC;
+import io.qilin.arbiter.posix.Accounts;
+import io.qilin.arbiter.posix.LibC;
 import io.qilin.arbiter.tls.TlsMaterial;
 import io.qilin.worker.AccessLog;
 import java.io.IOException;

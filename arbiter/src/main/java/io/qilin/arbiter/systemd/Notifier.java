@@ -1,6 +1,6 @@
 package io.qilin.arbiter.systemd;
 
-import io.qilin.arbiter.spawn.LibC;
+import io.qilin.arbiter.posix.LibC;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import jnr.ffi.Memory;

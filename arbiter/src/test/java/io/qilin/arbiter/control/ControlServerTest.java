@@ -97,11 +97,11 @@ class ControlServerTest {
     @Test
     void theSocketIs0600WhateverTheUmask() throws Exception {
         Path other = dir.resolve("umask.ctl");
-        int old = io.qilin.arbiter.spawn.LibC.INSTANCE.umask(0);
+        int old = io.qilin.arbiter.posix.LibC.INSTANCE.umask(0);
         try (ControlServer s = ControlServer.open(other, new StatusBoard(), () -> { })) {
             assertThat(Files.getPosixFilePermissions(other)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         } finally {
-            io.qilin.arbiter.spawn.LibC.INSTANCE.umask(old);
+            io.qilin.arbiter.posix.LibC.INSTANCE.umask(old);
         }
     }
 

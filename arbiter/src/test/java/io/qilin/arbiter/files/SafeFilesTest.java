@@ -3,7 +3,7 @@ package io.qilin.arbiter.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.qilin.arbiter.spawn.LibC;
+import io.qilin.arbiter.posix.LibC;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -1,4 +1,4 @@
-package io.qilin.arbiter.spawn;
+package io.qilin.arbiter.posix;
 
 import java.io.IOException;
 import java.nio.file.Files;

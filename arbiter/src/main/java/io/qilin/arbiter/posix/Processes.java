@@ -1,4 +1,4 @@
-package io.qilin.arbiter.spawn;
+package io.qilin.arbiter.posix;
 
 import jnr.ffi.byref.IntByReference;
 
