@@ -98,6 +98,10 @@ final class WorkerLauncher {
                 .set("CERTFILE", absolute(s.get(Settings.CERTFILE)))
                 .set("KEYFILE", absolute(s.get(Settings.KEYFILE)))
                 .set("FORWARDED_ALLOW_IPS", s.get(Settings.FORWARDED_ALLOW_IPS))
+                .set("SECURE_SCHEME_HEADERS", s.get(Settings.SECURE_SCHEME_HEADERS).isBlank() ? "none"
+                        : s.get(Settings.SECURE_SCHEME_HEADERS))
+                .set("PROXY_PROTOCOL", s.get(Settings.PROXY_PROTOCOL))
+                .set("PROXY_ALLOW_IPS", s.get(Settings.PROXY_ALLOW_IPS))
                 .set("HOOKS", s.get(Settings.HOOKS))
                 .set("SERVLET_CONTEXT_PATH", s.get(Settings.SERVLET_CONTEXT_PATH))
                 .set("STATSD_HOST", s.get(Settings.STATSD_HOST))

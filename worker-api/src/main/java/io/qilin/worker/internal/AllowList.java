@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * The peers a setting such as {@code --forwarded-allow-ips} or {@code --proxy-allow-from} trusts:
  * comma-separated addresses ({@code 127.0.0.1}, {@code ::1}), networks ({@code 10.0.0.0/8},
- * {@code fd00::/8}) or {@code *} for any. Resolved once, so a check never costs a DNS lookup.
+ * {@code fd00::/8}) or {@code *} for any. Literals only: no entry is looked up in DNS.
  */
 public final class AllowList {
     private final List<byte[]> networks = new ArrayList<>();
@@ -22,6 +22,9 @@ public final class AllowList {
                 star = true;
                 continue;
             }
+            if (!isNetwork(entry)) {
+                continue; // a bad entry trusts nobody (the master refuses one); a name is never looked up
+            }
             try {
                 int slash = entry.indexOf('/');
                 byte[] address = InetAddress.getByName(slash < 0 ? entry : entry.substring(0, slash)).getAddress();
@@ -32,7 +35,7 @@ public final class AllowList {
                 networks.add(address);
                 prefixes.add(prefix);
             } catch (UnknownHostException | RuntimeException e) {
-                // a bad entry trusts nobody (the master refuses one where it checks the setting)
+                // as a bad entry
             }
         }
         this.any = star;
