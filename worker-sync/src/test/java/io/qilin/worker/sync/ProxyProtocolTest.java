@@ -72,15 +72,15 @@ class ProxyProtocolTest {
     private static String exchange(int port, byte[]... parts) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(20_000);
-            for (byte[] part : parts) {
-                s.getOutputStream().write(part);
-                s.getOutputStream().flush();
-            }
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             try {
+                for (byte[] part : parts) {
+                    s.getOutputStream().write(part);
+                    s.getOutputStream().flush();
+                }
                 s.getInputStream().transferTo(got);
             } catch (java.net.SocketException reset) {
-                // closed with our bytes unread: a reset, which is a close too
+                // closed before our bytes were all sent or read: a reset or a broken pipe, which is a close too
             }
             String response = got.toString(StandardCharsets.ISO_8859_1);
             int body = response.indexOf("\r\n\r\n");

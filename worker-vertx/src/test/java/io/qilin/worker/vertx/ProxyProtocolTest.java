@@ -29,6 +29,7 @@ class ProxyProtocolTest {
         try (RunningWorker w = RunningWorker.start(b -> app(b).set("PROXY_PROTOCOL", true))) {
             assertThat(exchange(w.port, ascii(REQUEST))).isEmpty();
             assertThat(exchange(w.port, ascii("PROXY TCP4 203.0.113.7 127.0.0.1 51234\r\n" + REQUEST))).isEmpty();
+            assertThat(exchange(w.port, ascii("PROXY TCP4 203.0.113.300 127.0.0.1 51234 8000\r\n" + REQUEST))).isEmpty();
             assertThat(exchange(w.port, ascii(V1 + REQUEST))).as("still serving").isEqualTo("203.0.113.7");
         }
         try (RunningWorker w = RunningWorker.start(b -> app(b).set("PROXY_PROTOCOL", true).set("PROXY_ALLOW_IPS", "10.0.0.0/8"))) {
@@ -51,15 +52,15 @@ class ProxyProtocolTest {
     static String exchange(int port, byte[]... parts) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(15_000);
-            for (byte[] part : parts) {
-                s.getOutputStream().write(part);
-                s.getOutputStream().flush();
-            }
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             try {
+                for (byte[] part : parts) {
+                    s.getOutputStream().write(part);
+                    s.getOutputStream().flush();
+                }
                 s.getInputStream().transferTo(got);
             } catch (java.net.SocketException reset) {
-                // closed with our bytes unread: a reset, which is a close too
+                // closed before our bytes were all sent or read: a reset or a broken pipe, which is a close too
             }
             String response = got.toString(StandardCharsets.ISO_8859_1);
             int body = response.indexOf("\r\n\r\n");
