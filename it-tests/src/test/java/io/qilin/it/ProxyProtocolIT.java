@@ -88,6 +88,61 @@ class ProxyProtocolIT {
         }
     }
 
+    /**
+     * The real thing: HAProxy (Debian's package, as HaproxyRollingUpdateIT) in TCP mode in front, one
+     * frontend sending v1 ({@code send-proxy}) and one v2 ({@code send-proxy-v2}). The client connects
+     * from 127.0.0.3, HAProxy from 127.0.0.1: the application must see 127.0.0.3.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.qilin.it.Qilin#kinds")
+    void behindHaproxySendingV1AndV2(String kind) throws Exception {
+        Path haproxy = HaproxyRollingUpdateIT.haproxyOrSkip();
+        int v1 = Qilin.freePort();
+        int v2 = Qilin.freePort();
+        try (Qilin q = Qilin.serving(kind, 1, "--proxy-protocol")) {
+            Path cfg = dir.resolve("haproxy.cfg");
+            Files.writeString(cfg, """
+                    global
+                        maxconn 100
+                    defaults
+                        mode tcp
+                        timeout connect 5s
+                        timeout client 30s
+                        timeout server 30s
+                    listen v1
+                        bind 127.0.0.1:%d
+                        server app 127.0.0.1:%d send-proxy
+                    listen v2
+                        bind 127.0.0.1:%d
+                        server app 127.0.0.1:%d send-proxy-v2
+                    """.formatted(v1, q.port, v2, q.port));
+            Path log = Files.createDirectories(Qilin.LOGS).resolve("ProxyProtocolIT-haproxy-" + kind + ".log");
+            Process lb = new ProcessBuilder(haproxy.toString(), "-db", "-f", cfg.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                for (int port : new int[] {v1, v2}) {
+                    await().atMost(Qilin.BOOT).ignoreExceptions().alias("HAProxy listening on " + port)
+                            .until(() -> fromOtherAddress(port).equals("127.0.0.3 http"));
+                }
+            } finally {
+                lb.destroy();
+                lb.waitFor();
+            }
+        }
+    }
+
+    /** GET /whoami through {@code port}, from the local address 127.0.0.3; the body. */
+    private static String fromOtherAddress(int port) throws IOException {
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress("127.0.0.3", 0));
+            s.connect(new InetSocketAddress("127.0.0.1", port), Http.TIMEOUT_MILLIS);
+            s.setSoTimeout(Http.TIMEOUT_MILLIS);
+            s.getOutputStream().write(ascii(WHOAMI));
+            s.getOutputStream().flush();
+            return Http.parse(s.getInputStream()).body;
+        }
+    }
+
     /** Sends each part in a write of its own, then reads until the server closes: the body, or "" for nothing. */
     private static String exchange(int port, byte[]... parts) throws IOException {
         try (Socket s = new Socket()) {
