@@ -11,6 +11,11 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -85,6 +90,46 @@ class ProxyProtocolIT {
             assertThat(Http.send(q.port, "GET /whoami HTTP/1.1\r\nHost: x\r\nX-Forwarded-Proto: https\r\n"
                     + "Connection: close\r\n\r\n").body).as("not one of the headers given").isEqualTo("127.0.0.1 http");
             assertThat(Http.get(q.port, "/whoami").body).isEqualTo("127.0.0.1 http");
+        }
+    }
+
+    /** With --certfile the header comes first, in the clear, then the TLS handshake (as HAProxy sends it). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.qilin.it.Qilin#kinds")
+    void theHeaderComesBeforeTheTlsHandshake(String kind) throws Exception {
+        TestCertificate certificate = TestCertificate.makeIn(dir);
+        try (Qilin q = Qilin.serving(kind, 1, "--proxy-protocol", "--certfile", certificate.cert().toString(),
+                "--keyfile", certificate.key().toString())) {
+            SSLContext trustAll = SSLContext.getInstance("TLS");
+            trustAll.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] c, String a) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] c, String a) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, null);
+            for (byte[] header : new byte[][] {ascii(V1), v2(0x21, 0x11, tcp4(198, 51, 100, 9))}) {
+                try (Socket plain = new Socket()) {
+                    plain.connect(new InetSocketAddress("127.0.0.1", q.port), Http.TIMEOUT_MILLIS);
+                    plain.setSoTimeout(Http.TIMEOUT_MILLIS);
+                    plain.getOutputStream().write(header);
+                    plain.getOutputStream().flush();
+                    try (SSLSocket tls = (SSLSocket) trustAll.getSocketFactory().createSocket(plain, "localhost", q.port, true)) {
+                        tls.startHandshake();
+                        tls.getOutputStream().write(ascii(WHOAMI));
+                        tls.getOutputStream().flush();
+                        assertThat(Http.parse(tls.getInputStream()).body)
+                                .isEqualTo(header.length == V1.length() ? "203.0.113.7 https" : "198.51.100.9 https");
+                    }
+                }
+            }
         }
     }
 
