@@ -99,6 +99,10 @@ final class WorkerLauncher {
                 .set(WorkerEnv.CERTFILE, absolute(s.get(Settings.CERTFILE)))
                 .set(WorkerEnv.KEYFILE, absolute(s.get(Settings.KEYFILE)))
                 .set(WorkerEnv.FORWARDED_ALLOW_IPS, s.get(Settings.FORWARDED_ALLOW_IPS))
+                .set(WorkerEnv.SECURE_SCHEME_HEADERS, s.get(Settings.SECURE_SCHEME_HEADERS).isBlank() ? "none"
+                        : s.get(Settings.SECURE_SCHEME_HEADERS))
+                .set(WorkerEnv.PROXY_PROTOCOL, s.get(Settings.PROXY_PROTOCOL))
+                .set(WorkerEnv.PROXY_ALLOW_IPS, s.get(Settings.PROXY_ALLOW_IPS))
                 .set(WorkerEnv.HOOKS, s.get(Settings.HOOKS))
                 .set(WorkerEnv.SERVLET_CONTEXT_PATH, s.get(Settings.SERVLET_CONTEXT_PATH))
                 .set(WorkerEnv.STATSD_HOST, s.get(Settings.STATSD_HOST))

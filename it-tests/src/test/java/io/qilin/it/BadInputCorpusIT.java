@@ -131,6 +131,12 @@ class BadInputCorpusIT {
                 .fails("Invalid value for statsd_host from the command line: 127.0.0.1:70000 (the port must be 1 to 65535)"));
         all.add(flag("statsd-host-unresolvable", "--statsd-host no-such-host.invalid:8125", "--statsd-host", "no-such-host.invalid:8125")
                 .fails("Invalid value for statsd_host from the command line: no-such-host.invalid:8125 (cannot resolve host 'no-such-host.invalid')"));
+        all.add(flag("proxy-allow-from-a-name", "--proxy-allow-from proxy.example.com", "--proxy-allow-from", "proxy.example.com")
+                .fails("Invalid value for proxy_allow_ips from the command line: proxy.example.com (IP addresses, networks (10.0.0.0/8) or *, comma separated)"));
+        all.add(flag("forwarded-allow-ips-bad-prefix", "--forwarded-allow-ips 10.0.0.0/33", "--forwarded-allow-ips", "10.0.0.0/33")
+                .fails("Invalid value for forwarded_allow_ips from the command line: 10.0.0.0/33 (IP addresses, networks (10.0.0.0/8) or *, comma separated)"));
+        all.add(flag("secure-scheme-headers-no-value", "--secure-scheme-headers X-Forwarded-Proto", "--secure-scheme-headers", "X-Forwarded-Proto")
+                .fails("Invalid value for secure_scheme_headers from the command line: X-Forwarded-Proto (NAME=VALUE pairs, comma separated, or none)"));
         // Start-up flags: names and choices
         all.add(flag("unknown-flag", "--no-such-flag", "--no-such-flag").fails(2, "Unknown option: '--no-such-flag' (see qilin --help)"));
         all.add(new Case("flag-without-value", STARTUP, "-w (no value)", CLI, List.of("-w")).fails(2,

@@ -166,7 +166,7 @@ class HaproxyRollingUpdateIT {
     }
 
     /** The haproxy binary, or the test skips (fails under CI=true) with why. */
-    private static Path haproxyOrSkip() {
+    static Path haproxyOrSkip() {
         Optional<Path> bin = Stream.concat(Stream.of(System.getenv().getOrDefault("PATH", "").split(":")),
                         Stream.of("/usr/sbin", "/usr/local/sbin", "/sbin"))
                 .filter(d -> !d.isEmpty()).map(d -> Path.of(d, "haproxy")).filter(Files::isExecutable).findFirst();

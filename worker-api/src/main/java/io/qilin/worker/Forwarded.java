@@ -1,54 +1,60 @@
 package io.qilin.worker;
 
+import io.qilin.worker.protocol.AllowList;
 import io.qilin.worker.protocol.WorkerEnv;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Proxy headers from trusted front ends ({@code --forwarded-allow-ips}): the client's address from
- * {@code X-Forwarded-For} and the scheme from {@code X-Forwarded-Proto}; from anyone else they are
- * ignored. Kinds give the application the result as the exchange's remote address and as the
- * attribute {@value #SCHEME_ATTRIBUTE}.
+ * {@code X-Forwarded-For} and the scheme from {@code --secure-scheme-headers} (Gunicorn's: by default
+ * {@code X-Forwarded-Protocol: ssl}, {@code X-Forwarded-Proto: https} or {@code X-Forwarded-Ssl: on}
+ * mean https); from anyone else they are ignored. Kinds give the application the result as the
+ * exchange's remote address and as the attribute {@value #SCHEME_ATTRIBUTE}.
  */
 public final class Forwarded {
     /** The exchange attribute holding {@code http} or {@code https}. */
     public static final String SCHEME_ATTRIBUTE = "qilin.scheme";
+    /** Gunicorn's default {@code secure_scheme_headers}. */
+    public static final String DEFAULT_SECURE_SCHEME_HEADERS = WorkerEnv.SECURE_SCHEME_HEADERS.fallback();
 
-    /** The allowed addresses, resolved once: a name here must not cost a DNS lookup per request. */
-    private final List<InetAddress> trusted = new ArrayList<>();
-    private final boolean trustAll;
+    private final AllowList trusted;
+    /** Header name to the value that means https, in the order given. */
+    private final Map<String, String> secureSchemeHeaders;
 
-    private Forwarded(String allowIps) {
-        List<String> entries = List.of(allowIps.split(",")).stream().map(String::trim).filter(s -> !s.isEmpty())
-                .collect(Collectors.toList());
-        this.trustAll = entries.contains("*");
-        for (String ip : entries) {
-            try {
-                trusted.add(InetAddress.getByName(ip));
-            } catch (java.net.UnknownHostException e) {
-                // a bad entry trusts nobody
-            }
-        }
+    private Forwarded(String allowIps, String secureSchemeHeaders) {
+        this.trusted = AllowList.of(allowIps);
+        this.secureSchemeHeaders = parseSchemeHeaders(secureSchemeHeaders);
     }
 
     public static Forwarded fromConfig(WorkerConfig config) {
-        return new Forwarded(config.get(WorkerEnv.FORWARDED_ALLOW_IPS));
+        return new Forwarded(config.get(WorkerEnv.FORWARDED_ALLOW_IPS), config.get(WorkerEnv.SECURE_SCHEME_HEADERS));
     }
 
-    /** True when {@code peer} may set proxy headers. */
+    /**
+     * {@code NAME=VALUE,...} as a map; an entry without {@code =} is left out (the master refuses one).
+     * Empty or {@code none}: no header marks a request https.
+     */
+    public static Map<String, String> parseSchemeHeaders(String list) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (list.trim().equalsIgnoreCase("none")) {
+            return out;
+        }
+        for (String entry : list.split(",")) {
+            int eq = entry.indexOf('=');
+            if (eq > 0 && !entry.substring(0, eq).trim().isEmpty() && !entry.substring(eq + 1).trim().isEmpty()) {
+                out.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+            }
+        }
+        return out;
+    }
+
+    /** True when {@code peer} may set proxy headers; a unix-socket peer (null) may, as in Gunicorn. */
     public boolean trusts(InetAddress peer) {
-        if (trustAll) {
-            return true;
-        }
-        if (peer == null) {
-            return true; // a unix-socket peer, trusted as by Gunicorn
-        }
-        return trusted.contains(peer);
+        return trusted.allows(peer);
     }
 
     /**
@@ -76,18 +82,24 @@ public final class Forwarded {
         return peer;
     }
 
-    /** {@code https} on a TLS connection, or when a trusted peer says so; else {@code http}. */
+    /**
+     * {@code https} on a TLS connection; else, from a trusted peer, as the first of the secure scheme
+     * headers present says (its https value, compared ignoring case, or anything else for http);
+     * else {@code http}.
+     */
     public String scheme(InetSocketAddress peer, Function<String, String> header, boolean tls) {
         if (tls) {
             return "https";
         }
-        String proto = header.apply("X-Forwarded-Proto");
-        String ssl = header.apply("X-Forwarded-Ssl");
-        if ((proto == null && ssl == null) || !trusts(peer == null ? null : peer.getAddress())) {
+        if (secureSchemeHeaders.isEmpty() || !trusts(peer == null ? null : peer.getAddress())) {
             return "http";
         }
-        boolean https = (proto != null && proto.trim().toLowerCase(Locale.ROOT).equals("https"))
-                || (ssl != null && ssl.trim().equalsIgnoreCase("on"));
-        return https ? "https" : "http";
+        for (Map.Entry<String, String> h : secureSchemeHeaders.entrySet()) {
+            String value = header.apply(h.getKey());
+            if (value != null) {
+                return value.trim().equalsIgnoreCase(h.getValue()) ? "https" : "http";
+            }
+        }
+        return "http";
     }
 }

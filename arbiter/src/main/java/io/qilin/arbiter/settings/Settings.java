@@ -1,6 +1,8 @@
 package io.qilin.arbiter.settings;
 
 import io.qilin.arbiter.listen.BindAddress;
+import io.qilin.worker.Forwarded;
+import io.qilin.worker.protocol.AllowList;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,9 +166,28 @@ public final class Settings {
     public static final Setting<String> UMASK = Setting.string("umask", MECHANICS, "MODE", null,
             "The umask of the workers (and of files the master creates), octal, e.g. 0027.", "-m", "--umask");
     public static final Setting<String> FORWARDED_ALLOW_IPS = Setting.string("forwarded_allow_ips", MECHANICS, "IPS",
-            "127.0.0.1,::1", "Front-end addresses trusted to set X-Forwarded-For / X-Forwarded-Proto (comma separated, "
-                    + "* for all); from them, the exchange's remote address and scheme are the forwarded ones.",
-            "--forwarded-allow-ips");
+            "127.0.0.1,::1", "Front-end addresses trusted to set X-Forwarded-For and the --secure-scheme-headers: IP "
+                    + "addresses or networks (10.0.0.0/8), comma separated, * for all; unix-socket peers always are. "
+                    + "From them, the exchange's remote address and scheme are the forwarded ones.",
+            "--forwarded-allow-ips")
+            .requiring(ips -> AllowList.invalidEntry(ips) == null,
+                    "IP addresses, networks (10.0.0.0/8) or *, comma separated");
+    public static final Setting<String> SECURE_SCHEME_HEADERS = Setting.string("secure_scheme_headers", MECHANICS,
+            "HEADERS", Forwarded.DEFAULT_SECURE_SCHEME_HEADERS, "Headers, with the value that means https, by which a "
+                    + "front end in --forwarded-allow-ips says the client used https: the exchange's scheme (attribute "
+                    + "qilin.scheme) is then https. NAME=VALUE, comma separated; the first one present decides, its "
+                    + "value compared ignoring case. none: no header does.", "--secure-scheme-headers")
+            .requiring(Settings::isSchemeHeaderList, "NAME=VALUE pairs, comma separated, or none");
+    public static final Setting<Boolean> PROXY_PROTOCOL = Setting.toggle("proxy_protocol", MECHANICS,
+            "Every connection must start with a PROXY protocol header (HAProxy's, v1 or v2) naming the client, "
+                    + "which the application and the access log then see as the remote address. A connection from "
+                    + "a peer not in --proxy-allow-from, without a header or with a malformed one is closed "
+                    + "without a response (as HAProxy's accept-proxy).", "--proxy-protocol");
+    public static final Setting<String> PROXY_ALLOW_IPS = Setting.string("proxy_allow_ips", MECHANICS, "IPS",
+            "127.0.0.1,::1", "With --proxy-protocol, the front ends that may connect: addresses or networks "
+                    + "(10.0.0.0/8), comma separated, * for all; unix-socket peers always may.", "--proxy-allow-from")
+            .requiring(ips -> AllowList.invalidEntry(ips) == null,
+                    "IP addresses, networks (10.0.0.0/8) or *, comma separated");
     public static final Setting<String> SERVLET_CONTEXT_PATH = Setting.string("servlet_context_path", MECHANICS, "PATH",
             null, "gthread: the context path a servlet application is deployed at, e.g. /api (default: its "
                     + "DeploymentInfo's, else /). Requests outside it get 404.", "--servlet-context-path")
@@ -231,6 +252,18 @@ public final class Settings {
             "debug, info, warning, error or critical.", "--log-level")
             .oneOf("debug", "info", "warning", "error", "critical");
 
+    private static boolean isSchemeHeaderList(String list) {
+        if (list.isEmpty() || list.equalsIgnoreCase("none")) {
+            return true;
+        }
+        for (String entry : list.split(",")) {
+            if (!entry.trim().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+\\s*=\\s*\\S.*")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Every setting, in the order of the docs. */
     public static final List<Setting<?>> ALL = List.of(CONFIG, BIND, BACKLOG, WORKERS_COUNT, WORKER_CLASS, THREADS,
             WORKER_CONNECTIONS, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RECYCLING, MAX_WORKER_MEMORY, RELOAD_BATCH,
@@ -238,7 +271,7 @@ public final class Settings {
             LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, LIMIT_REQUEST_BODY, HEADER_TIMEOUT,
             BODY_TIMEOUT, WRITE_TIMEOUT, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
             RAW_ENV, PIDFILE, WORKER_TMP_DIR, CONTROL_SOCKET, PROC_NAME, CHDIR, USER, GROUP, INITGROUPS, UMASK,
-            FORWARDED_ALLOW_IPS, SERVLET_CONTEXT_PATH, CERTFILE, KEYFILE, AOT_CACHE, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
+            FORWARDED_ALLOW_IPS, SECURE_SCHEME_HEADERS, PROXY_PROTOCOL, PROXY_ALLOW_IPS, SERVLET_CONTEXT_PATH, CERTFILE, KEYFILE, AOT_CACHE, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
             ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, HEALTH_BIND, LOGLEVEL, CAPTURE_OUTPUT, LOG_CONFIG, HOOKS, REUSE_PORT, STATSD_HOST, STATSD_PREFIX);
 
     private final Map<Setting<?>, Object> values;

@@ -79,6 +79,27 @@ class SettingsValidationTest {
     }
 
     @Test
+    void proxySettings() {
+        Settings s = load("--proxy-protocol", "--proxy-allow-from", "10.0.0.0/8, ::1", "--forwarded-allow-ips", "*",
+                "--secure-scheme-headers", "X-Scheme=https", "x.App");
+        assertThat(s.get(Settings.PROXY_PROTOCOL)).isTrue();
+        assertThat(s.get(Settings.PROXY_ALLOW_IPS)).isEqualTo("10.0.0.0/8, ::1");
+        Settings defaults = load("x.App");
+        assertThat(defaults.get(Settings.PROXY_PROTOCOL)).isFalse();
+        assertThat(defaults.get(Settings.SECURE_SCHEME_HEADERS))
+                .isEqualTo("X-FORWARDED-PROTOCOL=ssl,X-FORWARDED-PROTO=https,X-FORWARDED-SSL=on");
+        assertThat(load("--secure-scheme-headers", "none", "x.App").get(Settings.SECURE_SCHEME_HEADERS)).isEqualTo("none");
+        assertThatThrownBy(() -> load("--proxy-allow-from", "proxy.example.com", "x.App"))
+                .hasMessage("Invalid value for proxy_allow_ips from the command line: proxy.example.com "
+                        + "(IP addresses, networks (10.0.0.0/8) or *, comma separated)");
+        assertThatThrownBy(() -> load("--forwarded-allow-ips", "10.0.0.0/40", "x.App"))
+                .hasMessageStartingWith("Invalid value for forwarded_allow_ips from the command line: 10.0.0.0/40");
+        assertThatThrownBy(() -> load("--secure-scheme-headers", "X-Forwarded-Proto", "x.App"))
+                .hasMessage("Invalid value for secure_scheme_headers from the command line: X-Forwarded-Proto "
+                        + "(NAME=VALUE pairs, comma separated, or none)");
+    }
+
+    @Test
     void anEmptyBindIsNotEveryInterface() throws Exception {
         assertThatThrownBy(() -> load("-b", "", "x.App")).hasMessageStartingWith(
                 "Invalid value for bind from the command line: '' (empty; give HOST:PORT");

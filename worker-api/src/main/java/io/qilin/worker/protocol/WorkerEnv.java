@@ -72,8 +72,14 @@ public enum WorkerEnv {
     CERTFILE(""),
     /** The PEM private key for TLS. */
     KEYFILE(""),
-    /** Peers whose X-Forwarded-* headers are trusted: addresses or {@code *}. */
+    /** Peers whose X-Forwarded-* headers are trusted: addresses, networks or {@code *}. */
     FORWARDED_ALLOW_IPS("127.0.0.1,::1"),
+    /** {@code NAME=VALUE,...}: a header with that value marks a trusted request https; {@code none} for none. */
+    SECURE_SCHEME_HEADERS("X-FORWARDED-PROTOCOL=ssl,X-FORWARDED-PROTO=https,X-FORWARDED-SSL=on"),
+    /** {@code true}: every connection starts with a PROXY protocol v1 or v2 header. */
+    PROXY_PROTOCOL("false"),
+    /** Peers allowed to connect when the PROXY protocol is on: addresses, networks or {@code *}. */
+    PROXY_ALLOW_IPS("127.0.0.1,::1"),
     /** A {@code ServerHooks} class run in the worker; empty for none. */
     HOOKS(""),
     /** Where gthread deploys a Servlet application; empty for {@code /}. */

@@ -4,8 +4,9 @@
  * and files travel as inherited descriptors ({@link io.qilin.worker.protocol.FileDescriptors}), the
  * heartbeat and scoreboard layout ({@link io.qilin.worker.protocol.Scoreboard}), where thread dumps go
  * ({@link io.qilin.worker.protocol.ThreadDumps}), the StatsD metric names both emit
- * ({@link io.qilin.worker.protocol.StatsD}) and how a kind is found by name
- * ({@link io.qilin.worker.protocol.WorkerKinds}). Exit codes are {@link io.qilin.worker.ExitCodes}, in
+ * ({@link io.qilin.worker.protocol.StatsD}), how a kind is found by name
+ * ({@link io.qilin.worker.protocol.WorkerKinds}) and how an address list setting is read
+ * ({@link io.qilin.worker.protocol.AllowList}, which the master checks at start). Exit codes are {@link io.qilin.worker.ExitCodes}, in
  * the SPI, because a kind may exit with them.
  *
  * <p>For the master ({@code arbiter}) and the worker kinds only: a custom kind needs none of it, and it

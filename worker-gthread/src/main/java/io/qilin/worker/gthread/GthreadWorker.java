@@ -11,6 +11,7 @@ import io.qilin.worker.WarmupListener;
 import io.qilin.worker.Worker;
 import io.qilin.worker.WorkerConfig;
 import io.qilin.worker.WorkerContext;
+import io.qilin.worker.internal.ProxyProtocol;
 import io.undertow.UndertowOptions;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.DefaultByteBufferPool;
@@ -248,6 +249,9 @@ final class GthreadWorker extends Worker {
      */
     private ChannelListener<AcceptingChannel<StreamConnection>> acceptor(HttpOpenListener open) throws IOException {
         UndertowXnioSsl tls = Tls.enabled(context.config()) ? tls() : null;
+        ProxyProtocol proxyProtocol = ProxyProtocol.fromConfig(context.config());
+        ProxyProtocolAccept proxied = proxyProtocol.enabled() ? new ProxyProtocolAccept(proxyProtocol, open, tls,
+                TimeUnit.SECONDS.toMillis(Math.max(1, context.config().headerTimeout()))) : null;
         return server -> {
             try {
                 StreamConnection c = server.accept();
@@ -255,7 +259,11 @@ final class GthreadWorker extends Worker {
                     openConnections.incrementAndGet();
                     // XNIO runs this besides Undertow's own close listener, or at once if already closed
                     c.setCloseListener(closed -> openConnections.decrementAndGet());
-                    open.handleEvent(tls == null ? c : tls.wrapExistingConnection(c, OptionMap.EMPTY, false));
+                    if (proxied != null) {
+                        proxied.handle(c);
+                    } else {
+                        open.handleEvent(tls == null ? c : tls.wrapExistingConnection(c, OptionMap.EMPTY, false));
+                    }
                 }
             } catch (IOException e) {
                 log.debug("accept failed: {}", e.toString());

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A portable application: {@code /}, {@code /sleep?s=}, {@code /hold} (until released), {@code /boom},
- * {@code /echo}, {@code /stream}.
+ * {@code /echo}, {@code /stream}, {@code /whoami}.
  */
 public final class TestApp implements HttpHandler {
     /** Requests inside {@code /sleep} or {@code /hold} right now. */
@@ -21,6 +21,13 @@ public final class TestApp implements HttpHandler {
     public void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         switch (path) {
+            case "/whoami": // the client's address, as the exchange gives it
+                byte[] who = exchange.getRemoteAddress().getAddress().getHostAddress().getBytes(StandardCharsets.US_ASCII);
+                exchange.sendResponseHeaders(200, who.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(who);
+                }
+                return;
             case "/boom":
                 throw new IllegalStateException("boom (a test failure, expected)");
             case "/echo":

@@ -1,6 +1,8 @@
 package io.qilin.worker.sync;
 
+import io.qilin.worker.internal.ProxyHeader;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -24,11 +26,43 @@ final class ClientConnection {
     private boolean lingering;
     /** When the reactor gives up on this connection (System.nanoTime). */
     long deadline;
+    /** With {@code --proxy-protocol}: true until the PROXY header has been read and taken off the buffer. */
+    private boolean proxyHeaderPending;
+    /** The client a PROXY header named; null for the connection's own peer. */
+    private InetSocketAddress client;
 
-    ClientConnection(SocketChannel channel, RequestFraming framing, long deadline) {
+    ClientConnection(SocketChannel channel, RequestFraming framing, long deadline, boolean proxyHeaderExpected) {
         this.channel = channel;
         this.framing = framing;
         this.deadline = deadline;
+        this.proxyHeaderPending = proxyHeaderExpected;
+    }
+
+    boolean proxyHeaderPending() {
+        return proxyHeaderPending;
+    }
+
+    /**
+     * Takes the PROXY header off the front of what was received, once it is whole, and keeps the client
+     * it names; returns the bytes taken, or -1 while more are needed.
+     *
+     * @throws ProxyHeader.MalformedException when the connection does not start with a valid header
+     */
+    int takeProxyHeader() throws ProxyHeader.MalformedException {
+        ProxyHeader.Parsed header = ProxyHeader.parse(buf, len);
+        if (header == null) {
+            return -1;
+        }
+        System.arraycopy(buf, header.length(), buf, 0, len - header.length());
+        len -= header.length();
+        client = header.client();
+        proxyHeaderPending = false;
+        return header.length();
+    }
+
+    /** The client a PROXY header named, or null: the peer is the client. */
+    InetSocketAddress client() {
+        return client;
     }
 
     /** Appends what is in {@code from} (flipped); returns the number of bytes added. */

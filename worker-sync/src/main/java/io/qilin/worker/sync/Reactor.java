@@ -1,5 +1,6 @@
 package io.qilin.worker.sync;
 
+import io.qilin.worker.internal.ProxyProtocol;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -38,6 +39,9 @@ import org.slf4j.LoggerFactory;
  *       clients out.</li>
  *   <li>Buffered requests share a memory budget (a quarter of the heap); a connection that would go past
  *       it is not read until others are served, and meets its deadline if that takes too long.</li>
+ *   <li>With {@code --proxy-protocol}, a connection from a peer not in {@code --proxy-allow-from} is
+ *       closed at the accept, and one that does not start with a valid PROXY header (or has not sent it
+ *       whole within {@code --header-timeout}) is closed without an answer.</li>
  * </ul>
  */
 final class Reactor implements Runnable {
@@ -56,6 +60,7 @@ final class Reactor implements Runnable {
     private final Selector selector;
     private final List<ServerSocketChannel> listeners;
     private final Limits limits;
+    private final ProxyProtocol proxyProtocol;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
     /** Connections being read or lingering, oldest first; the reactor thread's alone. */
     private final LinkedHashSet<ClientConnection> held = new LinkedHashSet<>();
@@ -75,10 +80,11 @@ final class Reactor implements Runnable {
     private int evicted;
     private long lastEvictionLog;
 
-    Reactor(List<ServerSocketChannel> listeners, Limits limits) throws IOException {
+    Reactor(List<ServerSocketChannel> listeners, Limits limits, ProxyProtocol proxyProtocol) throws IOException {
         this.selector = Selector.open();
         this.listeners = listeners;
         this.limits = limits;
+        this.proxyProtocol = proxyProtocol;
         for (ServerSocketChannel l : listeners) {
             l.register(selector, 0);
         }
@@ -209,12 +215,17 @@ final class Reactor implements Runnable {
     }
 
     private void hold(SocketChannel ch, long now) throws IOException {
+        if (!proxyProtocol.accepts(ch.getRemoteAddress())) {
+            log.debug("Closed a connection from {}: not in --proxy-allow-from", ch.getRemoteAddress());
+            ch.close();
+            return;
+        }
         ch.configureBlocking(false);
         if (ch.getRemoteAddress() instanceof java.net.InetSocketAddress) {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         }
         ClientConnection c = new ClientConnection(ch, new RequestFraming(limits.maxHead(), limits.maxBody()),
-                now + limits.headerNanos());
+                now + limits.headerNanos(), proxyProtocol.enabled());
         held.add(c);
         read(c, now);
         if (held.contains(c) && c.key == null) {
@@ -243,6 +254,13 @@ final class Reactor implements Runnable {
                 }
                 readBuffer.flip();
                 buffered.addAndGet(c.append(readBuffer));
+                if (c.proxyHeaderPending()) {
+                    int taken = c.takeProxyHeader(); // a malformed one throws, and the connection is dropped
+                    if (taken < 0) {
+                        continue;
+                    }
+                    buffered.addAndGet(-taken);
+                }
                 RequestFraming.Status status = c.scan();
                 if (status == RequestFraming.Status.COMPLETE) {
                     handOff(c);
@@ -354,7 +372,7 @@ final class Reactor implements Runnable {
             }
         }
         for (ClientConnection c : late) {
-            if (c.lingering() || c.length() == 0) {
+            if (c.lingering() || c.length() == 0 || c.proxyHeaderPending()) {
                 drop(c);
             } else {
                 log.debug("request not received in time from {}; 408", remote(c));
@@ -369,7 +387,7 @@ final class Reactor implements Runnable {
     private void evictOldest() {
         ClientConnection oldest = held.iterator().next();
         evicted++;
-        if (oldest.lingering() || oldest.length() == 0) {
+        if (oldest.lingering() || oldest.length() == 0 || oldest.proxyHeaderPending()) {
             drop(oldest);
         } else {
             answer(oldest, 503, "too many connections (--worker-connections " + limits.maxConnections() + ")",

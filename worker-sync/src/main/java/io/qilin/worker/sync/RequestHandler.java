@@ -86,6 +86,11 @@ final class RequestHandler {
     }
 
     void serve(Socket socket) {
+        serve(socket, null);
+    }
+
+    /** Serves a connection whose PROXY header named {@code client} (null: the peer is the client). */
+    void serve(Socket socket, InetSocketAddress client) {
         LineTrackingParser parser = new LineTrackingParser(http1);
         DefaultBHttpServerConnection conn = new DefaultBHttpServerConnection("http", http1, null, null,
                 StrictFraming.INSTANCE, null, cfg -> parser, DefaultHttpResponseWriterFactory.INSTANCE);
@@ -116,7 +121,7 @@ final class RequestHandler {
             log.debug("Handling {}", line); // it-tests wait for this line
             started.accept(line);
             counted = true;
-            handle(socket, conn, request);
+            handle(socket, client, conn, request);
         } catch (ConnectionClosedException | SocketTimeoutException e) {
             log.debug("connection ended early: {}", e.toString());
         } catch (IOException e) {
@@ -128,7 +133,8 @@ final class RequestHandler {
         }
     }
 
-    private void handle(Socket socket, DefaultBHttpServerConnection conn, ClassicHttpRequest request) throws IOException {
+    private void handle(Socket socket, InetSocketAddress client, DefaultBHttpServerConnection conn,
+            ClassicHttpRequest request) throws IOException {
         ProtocolVersion version = request.getVersion() == null ? HttpVersion.HTTP_1_1 : request.getVersion();
         Header expect = request.getFirstHeader("Expect");
         if (expect != null && version.greaterEquals(HttpVersion.HTTP_1_1)) {
@@ -157,7 +163,7 @@ final class RequestHandler {
         HttpEntity entity = request.getEntity();
         BodyStream body = new BodyStream(entity == null ? InputStream.nullInputStream() : entity.getContent());
         OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 8192);
-        InetSocketAddress peer = (InetSocketAddress) remoteAddress(socket);
+        InetSocketAddress peer = client != null ? client : (InetSocketAddress) remoteAddress(socket);
         SyncExchange exchange = new SyncExchange(request.getMethod(), uri, version, headers, body,
                 (InetSocketAddress) localAddress(socket), forwarded.remote(peer, headers::getFirst), out);
         exchange.setAttribute(Forwarded.SCHEME_ATTRIBUTE, forwarded.scheme(peer, headers::getFirst,
@@ -168,7 +174,7 @@ final class RequestHandler {
             respond(socket, request, uri, body, out, exchange);
         } finally {
             if (accessLog.enabled()) {
-                accessLog.log(new AccessLog.Entry(socket.getRemoteSocketAddress() == null ? null
+                accessLog.log(new AccessLog.Entry(client == null && socket.getRemoteSocketAddress() == null ? null
                         : peer.getAddress().getHostAddress(), request.getMethod(), request.getRequestUri(),
                         version.toString(), exchange.responseStarted() ? exchange.getResponseCode() : 500,
                         exchange.responseBytes(), System.nanoTime() - startNanos, start, headers::getFirst,

@@ -7,7 +7,10 @@ import io.qilin.worker.WarmupListener;
 import io.qilin.worker.Worker;
 import io.qilin.worker.WorkerConfig;
 import io.qilin.worker.WorkerContext;
+import io.qilin.worker.internal.ProxyHeader;
+import io.qilin.worker.internal.ProxyProtocol;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -42,12 +45,14 @@ final class SyncWorker extends Worker {
     private static final int HEAD_SLACK = 8192;
 
     private final Selector selector;
+    private final ProxyProtocol proxyProtocol;
     private volatile Reactor reactor;
     private SSLSocketFactory tls;
     private volatile boolean drainOnStop;
 
     SyncWorker(WorkerContext context) {
         super(context);
+        this.proxyProtocol = ProxyProtocol.fromConfig(context.config());
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -84,7 +89,7 @@ final class SyncWorker extends Worker {
         for (Listener l : context.listeners()) {
             channels.add(l.channel());
         }
-        Reactor r = new Reactor(channels, limits(context.config()));
+        Reactor r = new Reactor(channels, limits(context.config()), proxyProtocol);
         Thread thread = new Thread(r, "qilin-reactor");
         thread.setDaemon(true);
         reactor = r;
@@ -101,7 +106,7 @@ final class SyncWorker extends Worker {
                 continue;
             }
             try {
-                handler.serve(new BufferedSocket(c, selector, writeTimeoutMillis, this::notifyAlive));
+                handler.serve(new BufferedSocket(c, selector, writeTimeoutMillis, this::notifyAlive), c.client());
             } finally {
                 forgetWrites(c);
                 r.served(c);
@@ -215,14 +220,39 @@ final class SyncWorker extends Worker {
         ch.configureBlocking(true);
         Socket socket = ch.getRemoteAddress() instanceof java.net.UnixDomainSocketAddress
                 ? new UnixSocketAdapter(ch) : ch.socket();
+        InetSocketAddress client = null;
+        if (proxyProtocol.enabled()) {
+            try {
+                client = readProxyHeader(ch, socket);
+            } catch (IOException e) {
+                log.debug("Closed a connection from {}: {}", ch.getRemoteAddress(), e.toString());
+                socket.close();
+                return;
+            }
+        }
         if (tls != null) {
             // the handshake happens on the first read, within the request's time
             SSLSocket ssl = (SSLSocket) tls.createSocket(socket, null, socket.getPort(), true);
             ssl.setUseClientMode(false);
             socket = ssl;
         }
-        handler.serve(socket);
+        handler.serve(socket, client);
         notifyAlive();
+    }
+
+    /**
+     * Before the TLS handshake: the peer must be allowed and send a PROXY header within the
+     * {@code --header-timeout} (at most half of {@code --timeout}) of each read.
+     */
+    private InetSocketAddress readProxyHeader(SocketChannel ch, Socket socket) throws IOException {
+        if (!proxyProtocol.accepts(ch.getRemoteAddress())) {
+            throw new IOException("not in --proxy-allow-from");
+        }
+        WorkerConfig config = context.config();
+        int seconds = config.timeout() > 0 ? Math.min(config.headerTimeout(), Math.max(1, config.timeout() / 2))
+                : config.headerTimeout();
+        socket.setSoTimeout(Math.max(1, seconds) * 1000);
+        return ProxyHeader.read(socket.getInputStream()).client();
     }
 
     /** TERM also serves the connections waiting on the listeners; max-requests leaves them to the siblings. */

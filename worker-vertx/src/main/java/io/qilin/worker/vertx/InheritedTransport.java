@@ -21,6 +21,7 @@ import io.netty.channel.unix.DomainSocketAddress;
 import io.qilin.worker.Listener;
 import io.qilin.worker.ListenerSpec;
 import io.qilin.worker.protocol.FileDescriptors;
+import io.qilin.worker.internal.ProxyProtocol;
 import io.vertx.core.datagram.DatagramSocketOptions;
 import io.vertx.core.net.TcpConfig;
 import io.vertx.core.transport.Transport;
@@ -40,7 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * inherited listening sockets, handed out once each in listener order. They are already bound and
  * listening, so Vert.x's own {@code bind()} on them is dropped. They accept nothing until
  * {@link #startAccepting()}, and their pipelines cap the connections this worker holds at
- * {@code --worker-connections}.
+ * {@code --worker-connections} and, with {@code --proxy-protocol}, close a connection from a peer not in
+ * {@code --proxy-allow-from} before Vert.x's PROXY decoder (or anything else) reads from it.
  */
 final class InheritedTransport implements Transport {
     /** An inherited socket and the address Vert.x must ask for to get it. */
@@ -59,11 +61,13 @@ final class InheritedTransport implements Transport {
     private final Deque<Inherited> unclaimedTcp = new ArrayDeque<>();
     private final Deque<Inherited> unclaimedUnix = new ArrayDeque<>();
     private final ConnectionLimit limit;
+    private final ProxyProtocol proxyProtocol;
     private final Spi spi = new Spi(base.implementation());
     private volatile boolean accepting;
 
-    private InheritedTransport(List<Inherited> inherited, int maxConnections) {
+    private InheritedTransport(List<Inherited> inherited, int maxConnections, ProxyProtocol proxyProtocol) {
         this.inherited = inherited;
+        this.proxyProtocol = proxyProtocol;
         this.limit = new ConnectionLimit(maxConnections);
         for (Inherited i : inherited) {
             (i.address() instanceof DomainSocketAddress ? unclaimedUnix : unclaimedTcp).add(i);
@@ -71,7 +75,8 @@ final class InheritedTransport implements Transport {
     }
 
     /** Wraps the listeners' sockets in native epoll channels. */
-    static InheritedTransport adopt(List<Listener> listeners, int maxConnections) throws IOException {
+    static InheritedTransport adopt(List<Listener> listeners, int maxConnections, ProxyProtocol proxyProtocol)
+            throws IOException {
         Epoll.ensureAvailability(); // the JNI must be loaded before a channel wraps an fd
         List<Inherited> inherited = new ArrayList<>();
         for (Listener l : listeners) {
@@ -91,7 +96,7 @@ final class InheritedTransport implements Transport {
             // already-listening socket would accept in between, and Vert.x would drop those connections.
             i.channel().config().setAutoRead(false);
         }
-        return new InheritedTransport(inherited, maxConnections);
+        return new InheritedTransport(inherited, maxConnections, proxyProtocol);
     }
 
     List<Inherited> inherited() {
@@ -190,6 +195,10 @@ final class InheritedTransport implements Transport {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             Channel child = (Channel) msg;
+            if (!proxyProtocol.accepts(child.remoteAddress())) {
+                child.unsafe().closeForcibly();
+                return;
+            }
             if (open.incrementAndGet() > max) {
                 open.decrementAndGet();
                 child.unsafe().closeForcibly();

@@ -12,6 +12,7 @@ import io.qilin.worker.WarmupListener;
 import io.qilin.worker.Worker;
 import io.qilin.worker.WorkerConfig;
 import io.qilin.worker.WorkerContext;
+import io.qilin.worker.internal.ProxyProtocol;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -152,7 +153,8 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
      */
     private void listen(WorkerConfig config) {
         try {
-            transport = InheritedTransport.adopt(context.listeners(), config.workerConnections());
+            ProxyProtocol proxyProtocol = ProxyProtocol.fromConfig(config);
+            transport = InheritedTransport.adopt(context.listeners(), config.workerConnections(), proxyProtocol);
             vertx = Vertx.builder()
                     .with(new VertxOptions().setEventLoopPoolSize(loops)
                             .setMetricsOptions(new MetricsOptions().setEnabled(true)))
@@ -160,6 +162,11 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
                     .withMetrics(new RequestTracker(this))
                     .build();
             HttpServerOptions options = serverOptions(config);
+            if (proxyProtocol.enabled()) {
+                // Netty's decoder closes a connection whose header is missing or malformed; the allow list is the transport's
+                options.setUseProxyProtocol(true).setProxyProtocolTimeout(Math.max(1, config.headerTimeout()))
+                        .setProxyProtocolTimeoutUnit(TimeUnit.SECONDS);
+            }
             vertx.deployVerticle(() -> new Server(options), new DeploymentOptions().setInstances(loops))
                     .toCompletionStage().toCompletableFuture().get();
         } catch (Exception e) {

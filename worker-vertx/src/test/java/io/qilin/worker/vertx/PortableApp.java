@@ -7,7 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A portable test application: {@code /}, {@code /sleep?ms=N}, {@code /boom}, {@code /echo}, {@code /stream}, {@code /thread}. */
+/** A portable test application: {@code /}, {@code /sleep?ms=N}, {@code /boom}, {@code /echo}, {@code /stream}, {@code /thread}, {@code /whoami}. */
 public class PortableApp implements HttpHandler {
     /** Requests now inside {@code /sleep}. */
     static final AtomicInteger SLEEPING = new AtomicInteger();
@@ -58,6 +58,9 @@ public class PortableApp implements HttpHandler {
                 break;
             case "/thread":
                 reply(exchange, Thread.currentThread().toString());
+                break;
+            case "/whoami":
+                reply(exchange, exchange.getRemoteAddress().getAddress().getHostAddress());
                 break;
             default:
                 reply(exchange, "hello");
