@@ -6,6 +6,8 @@
 #
 #   bench/boot.sh [KIND...]          (default: sync gthread vertx; kinds not installed are skipped)
 #   BOOT_RUNS=5 BOOT_JDKS="17 25" WORKER_JVM_OPTS="..." bench/boot.sh
+#   BOOT_AOT=0: no "aot" rows (JDK 25+: the same boot with --aot-cache auto, once its training run made the
+#   cache; the ratio to the row without is printed after the table). BOOT_DETAILS=0: the table only.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 check_qilin
@@ -14,6 +16,7 @@ RUNS=${BOOT_RUNS:-5}
 OPTS=${WORKER_JVM_OPTS:-}
 read -r -a KINDS <<<"$(installed_kinds "${*:-$BENCH_KINDS}")"
 JDKS=()
+RATIOS=()
 for v in ${BOOT_JDKS:-17 25}; do
     case $v in
         17) JDKS+=("$JDK17_HOME") ;;
@@ -35,8 +38,23 @@ for jh in "${JDKS[@]}"; do
         # shellcheck disable=SC2086
         printf '%-10s %-4s %7s %7s %4s   %s\n' "$kind" "$(java_feature_of "$jh")" "$(median $BOOT_SAMPLES)" \
             "$(median $BOOT_CPU)" "$BENCH_BG" "$BOOT_SAMPLES"
+        if [ "${BOOT_AOT:-1}" = 1 ] && [ "$(java_feature_of "$jh")" -ge 25 ]; then
+            none_wall=$(median $BOOT_SAMPLES) none_cpu=$(median $BOOT_CPU)
+            BOOT_AOT_DIR=$(mktemp -d "$BENCH_TMP/aot-XXXX")
+            measure_boot "$jh" "$kind" "$OPTS" "$RUNS"
+            BOOT_AOT_DIR=
+            # shellcheck disable=SC2086
+            printf '%-10s %-4s %7s %7s %4s   %s\n' "$kind" "$(java_feature_of "$jh") aot" "$(median $BOOT_SAMPLES)" \
+                "$(median $BOOT_CPU)" "$BENCH_BG" "$BOOT_SAMPLES"
+            # shellcheck disable=SC2086
+            RATIOS+=("$(awk -v k="$kind" -v j="$(java_feature_of "$jh")" -v a="$(median $BOOT_SAMPLES)" -v b="$none_wall" \
+                -v c="$(median $BOOT_CPU)" -v d="$none_cpu" \
+                'BEGIN {printf "%s, JDK %s: --aot-cache auto / none = %.2f wall, %.2f CPU", k, j, a / b, c / d}')")
+        fi
     done
 done
+for r in "${RATIOS[@]}"; do echo "   $r"; done
+[ "${BOOT_DETAILS:-1}" = 1 ] || { print_load_after; exit 0; }
 
 echo
 echo "== where the boot goes: one more run with -Xlog:class+load (uptime stamps; logging slows it a little)"
