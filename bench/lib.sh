@@ -321,9 +321,14 @@ serve_training_requests() {
 }
 
 # train_aot_cache MASTER PORT LOG: with --aot-cache auto and no cache yet, the master starts a training
-# run once the first worker is ready; waits (up to 5 min) until it says the cache is ready.
+# run once the first worker is ready; waits (up to 5 min) until it says the cache is ready. Returns at
+# once when the cache was there (made by an earlier master with the same BOOT_AOT_DIR).
 train_aot_cache() {
     local m=$1 port=$2 log=$3
+    sleep 0.5 # the training run starts as the worker is reported ready
+    if ! grep -q "training run" "$log" && ls "$BOOT_AOT_DIR"/qilin-*/aot/qilin-*.[aj]* >/dev/null 2>&1; then
+        return 0
+    fi
     for _ in $(seq 1 3000); do
         grep -q "AOT cache ready" "$log" && return 0
         grep -q "AOT cache: .*fail\|AOT cache: cannot" "$log" && break

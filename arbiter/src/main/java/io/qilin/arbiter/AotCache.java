@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code --aot-cache auto}: workers boot from a class cache the master has a training run build, once
  * per classpath, JVM options and JDK. On JDK 25+ it is an AOT cache (JEP 483, built in one step with
- * JEP 514's {@code -XX:AOTCacheOutput}); on JDK 17-24 nothing (see bench/README.md).
+ * JEP 514's {@code -XX:AOTCacheOutput}); on JDK 17-24 nothing (see {@link #FIRST_JDK}).
  *
  * <p>When a worker is about to start and no cache fits it, the master starts one training run as soon
  * as a worker is ready: a worker JVM that loads the application, warms up as workers do (through the
@@ -48,14 +49,23 @@ import org.slf4j.LoggerFactory;
  */
 final class AotCache {
     private static final Logger log = LoggerFactory.getLogger(AotCache.class);
-    /** The JVM's own AOT log lines would otherwise reach the workers' stdout, and so the console. */
-    private static final String QUIET = "-Xlog:aot*=off,cds*=off";
-    private static final int FIRST_JDK = 25;
     /** A training run's output, named after the master that started it: removed once that master is gone. */
     private static final Pattern TRAINING_FILE = Pattern.compile("qilin-(\\d+)-[0-9a-f]+\\.training\\.aot.*");
+    private static final Pattern CACHE_FILE = Pattern.compile("qilin-[0-9a-f]+\\.aot");
+    /** How many caches the directory keeps (see {@link #removeOldCaches}). */
+    private static final int KEPT = 3;
     /** JVM options that mean the user manages class archives: auto then keeps out of the way. */
     private static final List<String> USERS_OWN = List.of("-XX:AOT", "-XX:SharedArchiveFile", "-XX:ArchiveClassesAtExit",
             "-Xshare", "-XX:+AutoCreateSharedArchive");
+
+    /** The JVM's own lines about the cache would otherwise reach the workers' stdout, and so the console. */
+    private static final String QUIET = "-Xlog:aot*=off,cds*=off";
+    /**
+     * JEP 514's one-step {@code -XX:AOTCacheOutput}. Not JDK 17-24's dynamic AppCDS
+     * ({@code -XX:ArchiveClassesAtExit}): JDK 17 dies of SIGBUS mapping a truncated archive, where
+     * JDK 25 boots without it (see bench/README.md).
+     */
+    private static final int FIRST_JDK = 25;
 
     private final Path parent;
     private final long masterPid;
@@ -181,6 +191,7 @@ final class AotCache {
                 Files.move(t.output, t.cache, StandardCopyOption.ATOMIC_MOVE);   // rename(2): never follows a link
                 log.info("AOT cache ready: {} ({} MB); workers started from now on boot from it", t.cache,
                         Files.size(t.cache) >> 20);
+                removeOldCaches();
             }
         } catch (IOException e) {
             failed.add(t.key);
@@ -255,6 +266,37 @@ final class AotCache {
             }
         } catch (IOException | RuntimeException e) {
             log.debug("AOT cache: cannot list {}: {}", dir, e.toString());
+        }
+    }
+
+    /**
+     * Keeps the {@link #KEPT} newest caches: each deploy (new jars) or change of options makes one, and the
+     * directory may be on a small tmpfs (/run). A worker that maps a removed one keeps it until it exits.
+     */
+    private void removeOldCaches() {
+        List<Path> caches = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "qilin-*")) {
+            for (Path p : files) {
+                if (CACHE_FILE.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    caches.add(p);
+                }
+            }
+            caches.sort(Comparator.comparing(AotCache::modified).reversed());
+        } catch (IOException | RuntimeException e) {
+            log.debug("AOT cache: cannot list {}: {}", dir, e.toString());
+            return;
+        }
+        for (Path old : caches.subList(Math.min(KEPT, caches.size()), caches.size())) {
+            log.info("AOT cache: removing {}, the oldest of {}", old, caches.size());
+            deleteQuietly(old);
+        }
+    }
+
+    private static long modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis();
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * --aot-cache auto on JDK 25: from a fresh start, a training run builds the cache once the first worker
- * is ready, and the first HUP's workers map it; a master started over an existing cache maps it from
- * its first worker on. None of the JVM's AOT lines reach the master's output.
+ * is ready, and the first HUP's workers map it; a master started over an existing cache maps it from its
+ * first worker on, and over a damaged one boots without it. None of the JVM's lines about it reach the
+ * master's output.
  */
 class AotCacheIT {
     /** A training run boots a worker, warms it up, and has the JVM assemble the cache: slow on a loaded machine. */
@@ -25,20 +26,22 @@ class AotCacheIT {
     private static final List<String> JVM_CHATTER = List.of("AOTConfiguration", "AOTCache creation", "JAVA_TOOL_OPTIONS",
             "[aot]", "[cds]");
 
+    private static final String MAP = "-XX:AOTCache=";
+
     @Test
     void theFirstHupsWorkersBootFromTheCacheAndARestartFromItsFirstWorker(@TempDir Path tmp) throws Exception {
-        Optional<Path> jdk25 = Jdks.find(25);
-        assumeTrue(jdk25.isPresent(), Jdks.missing(25));
+        Optional<Path> jdk = Jdks.find(25);
+        assumeTrue(jdk.isPresent(), Jdks.missing(25));
         Path cache;
-        try (Qilin q = start(jdk25.get(), tmp)) {
+        try (Qilin q = start(jdk.get(), tmp)) {
             cache = Path.of(q.awaitLog("AOT cache ready: (\\S+)", TRAINING).group(1));
             long first = q.awaitReadyWorkers(1).get(0);
-            assertThat(cmdline(first)).doesNotContain("-XX:AOTCache=");   // it started before the cache existed
+            assertThat(cmdline(first)).doesNotContain(MAP);   // it started before the cache existed
 
             q.signal("HUP");
             q.awaitLog("Reload complete: generation 2 is serving");
             long second = q.awaitReadyWorkers(1).get(0);
-            assertThat(cmdline(second)).contains("-XX:AOTCache=" + cache);
+            assertThat(cmdline(second)).contains(MAP + cache);
             assertThat(maps(second)).as("the cache mapped by worker %d", second).contains(cache.toString());
             assertThat(Http.get(q.port, "/pid").body.trim()).isEqualTo(Long.toString(second));
 
@@ -50,12 +53,24 @@ class AotCacheIT {
             assertNoJvmChatter(q);
         }
 
-        try (Qilin q = start(jdk25.get(), tmp)) {
+        try (Qilin q = start(jdk.get(), tmp)) {
             long first = q.awaitReadyWorkers(1).get(0);
-            assertThat(cmdline(first)).contains("-XX:AOTCache=" + cache);
+            assertThat(cmdline(first)).contains(MAP + cache);
             assertThat(maps(first)).contains(cache.toString());
             assertThat(Http.get(q.port, "/pid").status).isEqualTo(200);
             assertThat(q.log()).doesNotContain("training run");
+            assertNoJvmChatter(q);
+        }
+
+        // a damaged cache (cut in half, as a full disk would leave it): the JVM does not map it and boots without
+        try (var channel = java.nio.channels.FileChannel.open(cache, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() / 2);
+        }
+        try (Qilin q = start(jdk.get(), tmp)) {
+            long first = q.awaitReadyWorkers(1).get(0);
+            assertThat(cmdline(first)).contains(MAP + cache);
+            assertThat(maps(first)).doesNotContain(cache.toString());
+            assertThat(Http.get(q.port, "/pid").body.trim()).isEqualTo(Long.toString(first));
             assertNoJvmChatter(q);
         }
     }
