@@ -157,7 +157,7 @@ final class AotCache {
         pending = null;
         BootOutput printed = null;
         try {
-            StaleFiles.deleteTree(t.output);
+            deleteQuietly(t.output);   // what a training run this master's pid had before it may have left
             printed = BootOutput.open(new PrintStream(PrintStream.nullOutputStream()));
             t.pid = spawner.spawnDetachedTo(t.argv, t.env, t.cwd, printed.writeFd());
             printed.spawned(t.pid);
