@@ -6,6 +6,8 @@
 #
 #   bench/boot.sh [KIND...]          (default: sync gthread vertx; kinds not installed are skipped)
 #   BOOT_RUNS=5 BOOT_JDKS="17 25" WORKER_JVM_OPTS="..." bench/boot.sh
+#   BOOT_AOT=0: no "aot" rows (the same boot with --aot-cache auto, once its training run made the cache,
+#   each run alternating with one without; the ratios follow the table). BOOT_DETAILS=0: the table only.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 check_qilin
@@ -14,6 +16,7 @@ RUNS=${BOOT_RUNS:-5}
 OPTS=${WORKER_JVM_OPTS:-}
 read -r -a KINDS <<<"$(installed_kinds "${*:-$BENCH_KINDS}")"
 JDKS=()
+RATIOS=()
 for v in ${BOOT_JDKS:-17 25}; do
     case $v in
         17) JDKS+=("$JDK17_HOME") ;;
@@ -28,15 +31,41 @@ echo "   one master, -w 1, app io.qilin.examples.TestApp; the old worker is SIGS
 [ -n "$OPTS" ] && echo "   --worker-jvm-opts \"$OPTS\""
 echo "   cpu: CPU time the new worker had used by its first response (all threads), median"
 echo "   bg: how busy the machine was with other work just before (% of all CPUs)"
-printf '%-10s %-4s %7s %7s %4s   %s\n' kind JDK median cpu bg "samples (ms)"
+printf '%-10s %-7s %7s %7s %4s   %s\n' kind JDK median cpu bg "samples (ms)"
+row() { # KIND JDK-LABEL SAMPLES CPUS
+    # shellcheck disable=SC2086
+    printf '%-10s %-7s %7s %7s %4s   %s\n' "$1" "$2" "$(median $3)" "$(median $4)" "$BENCH_BG" "$3"
+}
 for jh in "${JDKS[@]}"; do
     for kind in "${KINDS[@]}"; do
-        measure_boot "$jh" "$kind" "$OPTS" "$RUNS"
+        jdk=$(java_feature_of "$jh")
+        if [ "${BOOT_AOT:-1}" != 1 ]; then
+            measure_boot "$jh" "$kind" "$OPTS" "$RUNS"
+            row "$kind" "$jdk" "$BOOT_SAMPLES" "$BOOT_CPU"
+            continue
+        fi
+        # one boot without, one with, in turn: both see the same load. The first master with the cache
+        # trains it; the later ones find it in the same directory.
+        aot_dir=$(mktemp -d "$BENCH_TMP/aot-XXXX")
+        none=() none_cpu=() aot=() aot_cpu=()
+        for _ in $(seq 1 "$RUNS"); do
+            measure_boot "$jh" "$kind" "$OPTS" 1
+            none+=("$BOOT_SAMPLES") none_cpu+=("$BOOT_CPU")
+            BOOT_AOT_DIR=$aot_dir
+            measure_boot "$jh" "$kind" "$OPTS" 1
+            BOOT_AOT_DIR=
+            aot+=("$BOOT_SAMPLES") aot_cpu+=("$BOOT_CPU")
+        done
+        row "$kind" "$jdk" "${none[*]}" "${none_cpu[*]}"
+        row "$kind" "$jdk aot" "${aot[*]}" "${aot_cpu[*]}"
         # shellcheck disable=SC2086
-        printf '%-10s %-4s %7s %7s %4s   %s\n' "$kind" "$(java_feature_of "$jh")" "$(median $BOOT_SAMPLES)" \
-            "$(median $BOOT_CPU)" "$BENCH_BG" "$BOOT_SAMPLES"
+        RATIOS+=("$(awk -v k="$kind" -v j="$jdk" -v a="$(median ${aot[*]})" -v b="$(median ${none[*]})" \
+            -v c="$(median ${aot_cpu[*]})" -v d="$(median ${none_cpu[*]})" \
+            'BEGIN {printf "%s, JDK %s: --aot-cache auto / none = %.2f wall, %.2f CPU (medians)", k, j, a / b, c / d}')")
     done
 done
+for r in "${RATIOS[@]}"; do echo "   $r"; done
+[ "${BOOT_DETAILS:-1}" = 1 ] || { print_load_after; exit 0; }
 
 echo
 echo "== where the boot goes: one more run with -Xlog:class+load (uptime stamps; logging slows it a little)"

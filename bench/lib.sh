@@ -320,28 +320,22 @@ serve_training_requests() {
     curl -s -H 'Connection: close' -K "$BENCH_TMP/urls"
 }
 
-# train_aot_cache MASTER PORT LOG: with --aot-cache auto the first worker records; once it has been
-# retired (TTIN, TTOU), the next spawn has the master assemble the cache in BOOT_AOT_DIR. Waits for it.
+# train_aot_cache MASTER PORT LOG: with --aot-cache auto and no cache yet, the master starts a training
+# run once the first worker is ready; waits (up to 5 min) until it says the cache is ready. Returns at
+# once when the cache was there (made by an earlier master with the same BOOT_AOT_DIR).
 train_aot_cache() {
     local m=$1 port=$2 log=$3
-    serve_training_requests "$port" # as the training runs of boot_flags.sh do
-    for _ in $(seq 1 5); do
-        ls "$BOOT_AOT_DIR"/qilin-*.aot >/dev/null 2>&1 && return 0
-        kill -TTIN "$m"
-        wait_ready "$m" "$log" 2
-        kill -TTOU "$m"
-        for _ in $(seq 1 600); do
-            [ "$(bench_children "$m" | wc -w)" -le 1 ] && break
-            sleep 0.1
-        done
-        if grep -q "Assembling the AOT cache" "$log"; then
-            for _ in $(seq 1 1200); do
-                ls "$BOOT_AOT_DIR"/qilin-*.aot >/dev/null 2>&1 && return 0
-                sleep 0.1
-            done
-        fi
+    sleep 0.5 # the training run starts as the worker is reported ready
+    if ! grep -q "training run" "$log" && ls "$BOOT_AOT_DIR"/qilin-*/aot/qilin-*.[aj]* >/dev/null 2>&1; then
+        return 0
+    fi
+    for _ in $(seq 1 3000); do
+        grep -q "AOT cache ready" "$log" && return 0
+        grep -q "AOT cache: .*fail\|AOT cache: cannot" "$log" && break
+        kill -0 "$m" 2>/dev/null || break
+        sleep 0.1
     done
-    die "no AOT cache was assembled in $BOOT_AOT_DIR; see $log"
+    die "no AOT cache was made in $BOOT_AOT_DIR; see $log"
 }
 
 # The share of all CPUs busy (user+nice+system+irq+softirq+steal) over SECONDS, in percent.

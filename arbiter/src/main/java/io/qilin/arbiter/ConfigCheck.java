@@ -20,7 +20,7 @@ final class ConfigCheck {
 
     int run(Settings settings) {
         try {
-            long pid = new WorkerLauncher(ProcessHandle.current().pid(), -1, null, settings.workerTmpDir()).spawnCheck(settings);
+            long pid = new WorkerLauncher(ProcessHandle.current().pid(), -1, null).spawnCheck(settings);
             Processes.Exit exit = Processes.waitFor(pid);
             if (!exit.signalled() && exit.code() == 0) {
                 out.println("qilin: configuration OK: " + settings.app() + " loads on " + settings.get(Settings.WORKER_CLASS));

@@ -116,7 +116,7 @@ public final class Main {
         }
         long pid = ProcessHandle.current().pid();
         return new Arbiter(settings, () -> withKindChecked(loader.load(args)), List.of(args), version(), System.getenv(),
-                new RealProcessTable(pid, settings.workerTmpDir())).run();
+                new RealProcessTable(pid)).run();
     }
 
     /**

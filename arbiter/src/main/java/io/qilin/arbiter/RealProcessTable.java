@@ -29,21 +29,19 @@ final class RealProcessTable implements ProcessTable {
 
     private final long masterPid;
     private final int parentWatchFd;
-    private final Path aotDir;
     private WorkerLauncher launcher;
     private final Spawner spawner = new Spawner();
     private final Map<Long, BootOutput> outputs = new HashMap<>();
 
     /** The parent-watch pipe is made here: its write end lives as long as this master. */
-    RealProcessTable(long masterPid, Path aotDir) {
+    RealProcessTable(long masterPid) {
         this.masterPid = masterPid;
         this.parentWatchFd = Processes.parentWatchPipe()[0];
-        this.aotDir = aotDir;
     }
 
     @Override
     public void filesCreated(MasterFiles files) {
-        launcher = new WorkerLauncher(masterPid, parentWatchFd, files, aotDir);
+        launcher = new WorkerLauncher(masterPid, parentWatchFd, files);
     }
 
     @Override
@@ -68,6 +66,7 @@ final class RealProcessTable implements ProcessTable {
         if (output != null) {
             output.ready();
         }
+        launcher.workerReady();
     }
 
     @Override
@@ -104,7 +103,11 @@ final class RealProcessTable implements ProcessTable {
 
     @Override
     public Processes.Exit reap() {
-        return Processes.reapOne();
+        Processes.Exit exit = Processes.reapOne();
+        while (exit != null && launcher != null && launcher.reaped(exit)) {   // the AOT cache's training run
+            exit = Processes.reapOne();
+        }
+        return exit;
     }
 
     @Override

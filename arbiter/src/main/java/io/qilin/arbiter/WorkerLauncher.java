@@ -36,11 +36,12 @@ final class WorkerLauncher {
     private final AotCache aot;
     private final LogFileGuard logs = new LogFileGuard();
 
-    WorkerLauncher(long masterPid, int parentWatchFd, MasterFiles files, Path aotDir) {
+    /** {@code files}: null for a launcher that only runs {@link #spawnCheck}. */
+    WorkerLauncher(long masterPid, int parentWatchFd, MasterFiles files) {
         this.masterPid = masterPid;
         this.parentWatchFd = parentWatchFd;
         this.files = files;
-        this.aot = new AotCache(aotDir);
+        this.aot = files == null ? null : new AotCache(files.dir(), masterPid);
     }
 
     /**
@@ -119,16 +120,67 @@ final class WorkerLauncher {
                 .build();
         prepareFilesFor(s);
         applyUmask(s);
-        List<String> aotOptions = s.get(Settings.AOT_CACHE).equals("auto") ? aot.optionsFor(javaOf(s), classpath(s)) : List.of();
         List<String> argv = argv(s);
-        argv.addAll(argv.indexOf(javaOf(s)) + 1, aotOptions);
+        String java = javaOf(s);
         // Vert.x's file cache (a directory per JVM, left behind by every kill) lives and dies with the run directory
-        argv.add(argv.indexOf(javaOf(s)) + 1, "-Dvertx.cacheDirBase=" + files.runDir().resolve("vertx-cache"));
+        String vertxCache = "-Dvertx.cacheDirBase=" + files.runDir().resolve("vertx-cache");
+        if (s.get(Settings.AOT_CACHE).equals("auto")) {
+            argv.addAll(argv.indexOf(java) + 1, aot.optionsFor(java, argv, classpath(s), identity(s), new AotCache.TrainingSpec() {
+                @Override
+                public Map<String, String> env() {
+                    return WorkerLauncher.env(trainingConfig(s), s, 0);
+                }
+
+                @Override
+                public String cwd() {
+                    return s.get(Settings.CHDIR);
+                }
+
+                @Override
+                public List<String> extraOptions() {
+                    return List.of(vertxCache);
+                }
+            }));
+        }
+        argv.add(argv.indexOf(java) + 1, vertxCache);
         String output = s.get(Settings.CAPTURE_OUTPUT) ? logFile(s.get(Settings.ERROR_LOGFILE)) : null;
-        long pid = spawner.spawnCaptured(argv, env(config, s, listeners.size()), fds, s.get(Settings.CHDIR), output,
+        return spawner.spawnCaptured(argv, env(config, s, listeners.size()), fds, s.get(Settings.CHDIR), output,
                 captureFd);
-        aot.recordedBy(pid, aotOptions);
-        return pid;
+    }
+
+    /**
+     * A training run for the AOT cache: a worker that loads the application, warms up as workers do and
+     * exits, logging to its stdout and stderr (which the master reads), without hooks, listeners or scoreboard.
+     */
+    private static WorkerConfig trainingConfig(Settings s) {
+        return WorkerConfig.builder()
+                .set(WorkerEnv.APP, s.app())
+                .set(WorkerEnv.WORKER_CLASS, s.get(Settings.WORKER_CLASS))
+                .set(WorkerEnv.TRAIN, "true")
+                .set(WorkerEnv.BOOT_TIMEOUT, s.get(Settings.BOOT_TIMEOUT))
+                .set(WorkerEnv.WARMUP_REQUESTS, s.get(Settings.WARMUP_REQUESTS))
+                .set(WorkerEnv.WARMUP_PATHS, String.join(" ", s.get(Settings.WARMUP_PATH)))
+                .set(WorkerEnv.WARMUP_HOOK, s.get(Settings.WARMUP_HOOK))
+                .set(WorkerEnv.THREADS, s.get(Settings.THREADS))
+                .set(WorkerEnv.WORKER_CONNECTIONS, s.get(Settings.WORKER_CONNECTIONS))
+                .set(WorkerEnv.KEEP_ALIVE, s.get(Settings.KEEPALIVE))
+                .set(WorkerEnv.TIMEOUT, s.get(Settings.TIMEOUT))
+                .set(WorkerEnv.SERVLET_CONTEXT_PATH, s.get(Settings.SERVLET_CONTEXT_PATH))
+                .set(WorkerEnv.LOG_LEVEL, s.get(Settings.LOGLEVEL))
+                .set(WorkerEnv.ERROR_LOGFILE, "-")
+                .build();
+    }
+
+    /** A worker became ready: a training run for the AOT cache may start now. */
+    void workerReady() {
+        if (aot != null) {
+            aot.workerReady();
+        }
+    }
+
+    /** True when {@code exit} was the AOT cache's training run, which this launcher has dealt with. */
+    boolean reaped(io.qilin.arbiter.posix.Processes.Exit exit) {
+        return aot != null && aot.reaped(exit);
     }
 
     /** With --user, the worker must still write the log files the master created (the scoreboard is its already). */

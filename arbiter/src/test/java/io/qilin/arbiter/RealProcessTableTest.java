@@ -2,18 +2,13 @@ package io.qilin.arbiter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class RealProcessTableTest {
-    @TempDir
-    Path dir;
-
     @Test
     void residentMemoryIsReadFromProcAndMinusOneForNoSuchProcess() {
         long self = ProcessHandle.current().pid();
-        RealProcessTable processes = new RealProcessTable(self, dir.resolve("scoreboard"));
+        RealProcessTable processes = new RealProcessTable(self);
         long rss = processes.residentBytes(self);
         // a running JVM: more than its heap in use, far less than a terabyte
         long used = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();

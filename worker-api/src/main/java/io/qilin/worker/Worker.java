@@ -98,6 +98,11 @@ public abstract class Worker {
             log.info("Application {} loaded; not serving (--check-config)", context.config().app());
             return;
         }
+        if (context.config().trainOnly()) {
+            warmUp();
+            log.info("Training run done; the JVM writes its class cache as it exits");
+            return;
+        }
         hooks.postWorkerInit(info);
         warmUp();
         context.beat();

@@ -134,6 +134,14 @@ public final class WorkerConfig {
         return Boolean.parseBoolean(get(WorkerEnv.CHECK_CONFIG));
     }
 
+    /**
+     * True for a training run ({@code --aot-cache auto}): load the application, warm up as a worker does,
+     * then exit without serving; the JVM writes its class cache as it exits.
+     */
+    public boolean trainOnly() {
+        return Boolean.parseBoolean(get(WorkerEnv.TRAIN));
+    }
+
     /** The inherited listeners, fds from 3 in order. */
     public List<ListenerSpec> listeners() {
         String spec = get(WorkerEnv.LISTENERS);

@@ -85,6 +85,11 @@ public final class MasterFiles implements Closeable {
         return SafeFiles.procPath(scoreboardFd);
     }
 
+    /** The master's private directory, which holds both (and the AOT cache's directory). */
+    public Path dir() {
+        return scoreboard.getParent();
+    }
+
     /** Where workers leave thread dumps and Vert.x keeps its file cache. */
     public Path runDir() {
         return runDir;

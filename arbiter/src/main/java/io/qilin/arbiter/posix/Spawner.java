@@ -69,6 +69,15 @@ public final class Spawner {
         return spawn(argv, env, childFds, true, null, null, NO_CAPTURE);
     }
 
+    /**
+     * Spawns a process in a session of its own (a Ctrl-C on the master's terminal does not reach it),
+     * stdin on /dev/null, stdout and stderr on {@code outputFd} (a pipe the master reads), in {@code cwd}
+     * (null: the master's).
+     */
+    public int spawnDetachedTo(List<String> argv, Map<String, String> env, String cwd, int outputFd) throws IOException {
+        return spawn(argv, env, List.of(), true, cwd, null, outputFd);
+    }
+
     private int spawn(List<String> argv, Map<String, String> env, List<Integer> childFds, boolean detached, String cwd,
             String output, int captureFd) throws IOException {
         int highest = markAllCloseOnExec();
@@ -106,7 +115,7 @@ public final class Spawner {
                 check(C.posix_spawn_file_actions_adddup2(actions, captureFd, 2), "adddup2");
             }
             if (detached) {
-                for (int fd = 0; fd <= 2; fd++) {
+                for (int fd = 0; fd <= (captureFd == NO_CAPTURE ? 2 : 0); fd++) {
                     check(C.posix_spawn_file_actions_addopen(actions, fd, "/dev/null", LibC.O_RDWR, 0), "addopen");
                 }
             }

@@ -144,8 +144,8 @@ public final class Settings {
             "Write the master's pid to this file.", "-p", "--pid");
     public static final Setting<String> WORKER_TMP_DIR = Setting.string("worker_tmp_dir", MECHANICS, "DIR", null,
             "Where the master keeps its scoreboard and its workers' run directories: in DIR/qilin-UID, private to "
-                    + "the master's user (default: its runtime directory, see SECURITY.md), and the AOT cache files "
-                    + "(default: /dev/shm when present, else the temp dir).",
+                    + "the master's user (default: its runtime directory, see SECURITY.md), with the AOT cache's directory "
+                    + "(aot/, mode 0700).",
             "--worker-tmp-dir");
     public static final Setting<String> CONTROL_SOCKET = Setting.string("control_socket", MECHANICS, "PATH", null,
             "The control socket qilin ctl talks to (unix, mode 0600, the master's user only; removed on exit; "
@@ -202,8 +202,10 @@ public final class Settings {
             "TLS private key (PEM, unencrypted): PKCS#8 (BEGIN PRIVATE KEY: RSA, EC or Ed25519) or PKCS#1 (BEGIN RSA "
                     + "PRIVATE KEY). Any other form is refused with the openssl command that converts it.", "--keyfile");
     public static final Setting<String> AOT_CACHE = Setting.string("aot_cache", JAVA, "MODE", "off",
-            "auto: on JDK 25+, the first workers write an AOT cache (JEP 483/514) that later workers map, for a "
-                    + "faster boot; rebuilt when the classpath changes. off: never.", "--aot-cache")
+            "auto: on JDK 25+, workers boot from an AOT cache (JEP 483/514) kept in the master's private directory "
+                    + "(see --worker-tmp-dir) and keyed by the JDK, the worker JVM options and the jars. When none fits, "
+                    + "a training run builds one once the first worker is ready; workers started after that (the first "
+                    + "HUP's) map it. Earlier JDKs: no effect. off: never.", "--aot-cache")
             .oneOf("off", "auto");
     public static final Setting<List<String>> CLASSPATH = Setting.list("classpath", JAVA, "PATH", List.of(),
             "Application jars and directories (':'-separated, dir/* for every jar in dir); repeatable.",
@@ -373,15 +375,6 @@ public final class Settings {
     public Path pidfile() {
         String p = get(PIDFILE);
         return p == null ? null : Path.of(p);
-    }
-
-    public Path workerTmpDir() {
-        String dir = get(WORKER_TMP_DIR);
-        if (dir != null) {
-            return Path.of(dir);
-        }
-        Path shm = Path.of("/dev/shm");
-        return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     /** The raw_env entries as a map; each was checked to have the form KEY=VALUE. */

@@ -115,7 +115,7 @@ class SettingsValidationTest {
         Path file = Files.writeString(dir.resolve("f"), "");
         assertThatThrownBy(() -> load("--worker-tmp-dir", file.toString(), "x.App"))
                 .hasMessageEndingWith("(not a directory)");
-        assertThat(load("--worker-tmp-dir", dir.toString(), "x.App").workerTmpDir()).isEqualTo(dir);
+        assertThat(load("--worker-tmp-dir", dir.toString(), "x.App").get(Settings.WORKER_TMP_DIR)).isEqualTo(dir.toString());
     }
 
     @Test

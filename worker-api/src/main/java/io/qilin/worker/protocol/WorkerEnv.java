@@ -15,6 +15,8 @@ public enum WorkerEnv {
     LISTENERS(""),
     /** {@code true} for {@code --check-config}: load the application, then exit without serving. */
     CHECK_CONFIG("false"),
+    /** {@code true} for the AOT cache's training run: load, warm up through the kind's own stack, exit. */
+    TRAIN("false"),
 
     /** Seconds without a heartbeat before the master aborts the worker; 0 disables. */
     TIMEOUT("30"),
