@@ -23,6 +23,7 @@ import io.qilin.arbiter.settings.Settings;
 import io.qilin.arbiter.spawn.Processes;
 import io.qilin.arbiter.spawn.Signals;
 import io.qilin.arbiter.systemd.Notifier;
+import io.qilin.arbiter.systemd.Watchdog;
 import io.qilin.logging.LogFiles;
 import io.qilin.worker.ExitCodes;
 import io.qilin.worker.internal.StatsD;
@@ -87,6 +88,7 @@ final class Arbiter {
     private StatsD statsd;
     private final HookView hookView = new HookView(pid, () -> numWorkers, () -> settings);
     private final Notifier notifier;
+    private final Watchdog watchdog;
     private final StartupReport startupReport;
     private final long startedAt = System.currentTimeMillis();
     /** What qilin ctl status and the metrics see; the loop publishes it each pass. */
@@ -105,6 +107,7 @@ final class Arbiter {
         this.generations = new Generations(settings);
         this.upgrade = new Upgrade(env);
         this.notifier = Notifier.fromEnvironment(env);
+        this.watchdog = Watchdog.fromEnvironment(env, pid, upgrade.oldMaster(), notifier);
         this.startupReport = StartupReport.fromEnvironment(env);
     }
 
@@ -114,6 +117,7 @@ final class Arbiter {
             start();
             manageWorkers();
             while (true) {
+                watchdog.keepAlive(processes.nanoTime());   // from this loop, so systemd restarts a master stuck in it
                 maybePromote();
                 for (Sig sig : waitForSignals()) {
                     handle(sig);
@@ -226,8 +230,9 @@ final class Arbiter {
     private List<Sig> waitForSignals() {
         boolean busy = workers.any(w -> !w.ready) || generations.reloading()
                 || workers.active(w -> w.generation == generations.current()).size() < numWorkers;
+        long now = processes.nanoTime();
         return processes.awaitSignals(signals,
-                shutdownDelay.capWait(busy ? BUSY_WAIT_MILLIS : IDLE_WAIT_MILLIS, processes.nanoTime()));
+                watchdog.capWait(shutdownDelay.capWait(busy ? BUSY_WAIT_MILLIS : IDLE_WAIT_MILLIS, now), now));
     }
 
     /** USR2: start a new master that inherits the listeners ({@link Upgrade}); both serve until one is stopped. */
@@ -516,6 +521,7 @@ final class Arbiter {
             }
             reapWorkers();
             publishStatus();   // the loop still turns: /livez, ctl status
+            watchdog.keepAlive(processes.nanoTime());
         }
         if (!workers.isEmpty()) {
             log.warn("Killing {} worker(s) still running after {} s: {}", workers.pids().size(),

@@ -264,7 +264,8 @@ final class WorkerLauncher {
     private static Map<String, String> env(WorkerConfig config, Settings s, int listenerCount) {
         Map<String, String> env = new TreeMap<>(System.getenv());
         env.putAll(s.workerEnv());
-        env.keySet().removeIf(k -> k.startsWith("QILIN_") || k.startsWith("LISTEN_") || k.equals("NOTIFY_SOCKET"));
+        env.keySet().removeIf(k -> k.startsWith("QILIN_") || k.startsWith("LISTEN_") || k.startsWith("WATCHDOG_")
+                || k.equals("NOTIFY_SOCKET"));
         env.putAll(config.toEnv());
         env.put("LISTEN_FDS", Integer.toString(listenerCount));
         return env;

@@ -41,6 +41,17 @@ public final class Notifier {
         }
         String message = String.join("\n", lines);
         log.debug("sd_notify: {}", message.replace('\n', ' ')); // it-tests match this line
+        send(message);
+    }
+
+    /** As {@link #notify}, without the debug line: for {@code WATCHDOG=1}, sent every few seconds. */
+    public void notifyQuietly(String line) {
+        if (socket != null) {
+            send(line);
+        }
+    }
+
+    private void send(String message) {
         LibC c = LibC.INSTANCE;
         Runtime rt = Runtime.getRuntime(c);
         int fd = c.socket(LibC.AF_UNIX, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
