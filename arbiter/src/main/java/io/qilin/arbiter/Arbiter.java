@@ -180,6 +180,7 @@ final class Arbiter {
         try {
             hooks = MasterHooks.load(settings.get(HOOKS), settings.classpathUrls());
             hooks.onStarting(hookView);
+            hooks.nworkersChanged(hookView, numWorkers, 0);   // as Gunicorn, whose count starts unset
             statsd = StatsD.connect(settings.get(Settings.STATSD_HOST), settings.get(Settings.STATSD_PREFIX));
             if (statsd != null) {
                 statsd.gauge("workers", numWorkers);
