@@ -54,9 +54,10 @@ public final class AccessLog {
         parts.add(e -> tail);
     }
 
-    /** The access log the master configured: off unless {@code --access-logfile} was given. */
+    /** The access log the master configured: off unless {@code --access-logfile} or {@code --log-syslog} was given. */
     public static AccessLog fromConfig(WorkerConfig config) {
-        return new AccessLog(config.get("ACCESS_LOG_FORMAT", DEFAULT_FORMAT), !config.get("ACCESS_LOGFILE", "").isEmpty(),
+        return new AccessLog(config.get("ACCESS_LOG_FORMAT", DEFAULT_FORMAT), !config.get("ACCESS_LOGFILE", "").isEmpty()
+                || config.get("SYSLOG_ACCESS", "false").equals("true"),
                 io.qilin.worker.internal.StatsD.connect(config.get("STATSD_HOST", ""), config.get("STATSD_PREFIX", "")));
     }
 

@@ -30,7 +30,17 @@ public final class WorkerMain {
         logs.applyLevel(config.get("LOG_LEVEL", "info"));
         logs.logTo(config.get("ERROR_LOGFILE", "-"));
         logs.accessLogTo(config.get("ACCESS_LOGFILE", ""));
+        String noSyslog = null;
+        try {
+            logs.syslogTo(config.get("SYSLOG_ADDR", ""), config.get("SYSLOG_FACILITY", "user"),
+                    config.get("SYSLOG_PREFIX", "qilin"), config.get("SYSLOG_ACCESS", "false").equals("true"));
+        } catch (IllegalArgumentException e) {
+            noSyslog = e.getMessage();   // the master reached it a moment ago: log here, and serve
+        }
         Logger log = LoggerFactory.getLogger(WorkerMain.class);
+        if (noSyslog != null) {
+            log.warn("This worker logs without syslog: {}", noSyslog);
+        }
         long pid = ProcessHandle.current().pid();
         log.info("Booting worker with pid: {}", pid);
         Worker worker = null;
