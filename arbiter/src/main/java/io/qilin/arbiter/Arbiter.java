@@ -79,6 +79,7 @@ final class Arbiter {
     private WorkerTimeouts timeouts;
     private RollingReload rolling;
     private Recycler recycler;
+    private CodeWatch codeWatch;
     private int numWorkers;
     private boolean everReady;
     /** The first generation has come up and systemd has not been told yet. */
@@ -129,6 +130,7 @@ final class Arbiter {
                 noteReadiness();
                 timeouts.check(settings);
                 manageWorkers();
+                reloadOnCodeChange();
                 publishStatus();
             }
         } catch (Halt h) {
@@ -212,6 +214,7 @@ final class Arbiter {
             timeouts = new WorkerTimeouts(workers, processes);
             rolling = new RollingReload(workers, generations);
             recycler = new Recycler(workers, processes, generations);
+            codeWatch = CodeWatch.of(settings, processes.nanoTime());
         } catch (IOException e) {
             throw new StartupError("cannot create the scoreboard: " + e.getMessage());
         }
@@ -283,6 +286,7 @@ final class Arbiter {
         }
         hooks.onReload(hookView);
         settings = fresh;
+        codeWatch = CodeWatch.of(fresh, processes.nanoTime());
         setNumWorkers(fresh.get(WORKERS_COUNT));
         int generation = generations.begin();
         restarts.reset();
@@ -290,6 +294,15 @@ final class Arbiter {
         notifier.notify("RELOADING=1", "MONOTONIC_USEC=" + TimeUnit.NANOSECONDS.toMicros(System.nanoTime()),
                 "STATUS=Reloading: starting generation " + generation);
         return null;
+    }
+
+    /** {@code --reload}: a change on the classpath, held still, reloads as HUP does. */
+    private void reloadOnCodeChange() {
+        String changed = codeWatch.poll(processes.nanoTime());
+        if (changed != null) {
+            log.info("Reloading (--reload): changed {}", changed);   // it-tests match this line
+            reload();   // a refusal is logged there
+        }
     }
 
     /** A new generation could not boot: stop it and go back to the last one that was fully up. */

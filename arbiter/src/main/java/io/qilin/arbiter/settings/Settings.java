@@ -133,6 +133,13 @@ public final class Settings {
             "Check the settings and load the application in a throwaway worker, then exit 0 (or 1).", "--check-config");
     public static final Setting<Boolean> PRINT_CONFIG = Setting.toggle("print_config", DEBUGGING,
             "Print every setting's value, then exit.", "--print-config");
+    public static final Setting<Boolean> RELOAD = Setting.toggle("reload", DEBUGGING,
+            "Development: the master checks --classpath (jars, and every file under its folders) and each "
+                    + "--reload-extra-file about once a second, and reloads as on HUP (fresh worker JVMs, old ones "
+                    + "retired as new ones are ready) once a change has held still for a second.", "--reload");
+    public static final Setting<List<String>> RELOAD_EXTRA_FILES = Setting.list("reload_extra_files", DEBUGGING, "PATH",
+            List.of(), "A file or folder --reload also watches (a config file, templates); repeatable.",
+            "--reload-extra-file");
     public static final Setting<Boolean> DAEMON = Setting.toggle("daemon", MECHANICS,
             "Detach from the terminal (bin/qilin starts the master in a new session, output to the log file). "
                     + "WINCH is honoured only then.", "-D", "--daemon");
@@ -254,7 +261,7 @@ public final class Settings {
             WORKER_CONNECTIONS, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RECYCLING, MAX_WORKER_MEMORY, RELOAD_BATCH,
             TIMEOUT, GRACEFUL_TIMEOUT, SHUTDOWN_DELAY, KEEPALIVE, BOOT_TIMEOUT, REQUEST_TIMEOUT, WARMUP_REQUESTS, WARMUP_PATH, WARMUP_HOOK,
             LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, LIMIT_REQUEST_BODY, HEADER_TIMEOUT,
-            BODY_TIMEOUT, WRITE_TIMEOUT, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
+            BODY_TIMEOUT, WRITE_TIMEOUT, RELOAD, RELOAD_EXTRA_FILES, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
             RAW_ENV, PIDFILE, WORKER_TMP_DIR, CONTROL_SOCKET, PROC_NAME, CHDIR, USER, GROUP, INITGROUPS, UMASK,
             FORWARDED_ALLOW_IPS, SERVLET_CONTEXT_PATH, CERTFILE, KEYFILE, AOT_CACHE, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
             ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, HEALTH_BIND, LOGLEVEL, CAPTURE_OUTPUT, LOG_CONFIG, SYSLOG, SYSLOG_ADDR,
