@@ -70,7 +70,7 @@ class SyslogIT {
         try (Qilin q = Qilin.start(port, "-b", "127.0.0.1:" + port, "--log-syslog", "--log-syslog-to", "localhost:514",
                 "io.qilin.examples.Hello")) {
             assertThat(q.awaitExit(Qilin.BOOT)).isEqualTo(1);
-            assertThat(q.log()).contains("qilin: error: Invalid value for syslog_addr: localhost:514 (expected udp://HOST:PORT")
+            assertThat(q.log()).contains("qilin: error: Invalid value for syslog_addr from the command line: localhost:514 (expected udp://HOST:PORT")
                     .doesNotContain("Exception");
         }
     }

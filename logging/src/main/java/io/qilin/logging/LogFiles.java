@@ -113,7 +113,12 @@ public final class LogFiles {
             return;
         }
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-        SyslogAddress to = SyslogAddress.parse(address);
+        SyslogAddress to;
+        try {
+            to = SyslogAddress.parse(address);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid value for syslog_addr: " + address + " (" + e.getMessage() + ")", e);
+        }
         if (!SyslogAppender.FACILITIES.containsKey(facility)) {
             throw new IllegalArgumentException("Invalid value for syslog_facility: " + facility);
         }
@@ -131,7 +136,7 @@ public final class LogFiles {
         try {
             transport = new SyslogTransport(to);
         } catch (IOException e) {
-            throw new IllegalArgumentException("Invalid value for syslog_addr: cannot reach " + to + " (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException("Invalid value for syslog_addr: " + to + " (" + e.getMessage() + ")", e);
         }
         SyslogAppender appender = new SyslogAppender(transport, facility, "qilin." + prefix + "." + log);
         appender.setContext(ctx);

@@ -17,7 +17,7 @@ public record SyslogAddress(Transport transport, String host, int port, Path pat
     /**
      * Parses {@code text}.
      *
-     * @throws IllegalArgumentException "Invalid value for syslog_addr: ..." naming what is wrong
+     * @throws IllegalArgumentException whose message says what is wrong
      */
     public static SyslogAddress parse(String text) {
         String t = text == null ? "" : text.trim();
@@ -26,12 +26,12 @@ public record SyslogAddress(Transport transport, String host, int port, Path pat
             int hash = path.indexOf('#');   // Gunicorn's '#dgram' / '#stream' suffix
             if (hash >= 0) {
                 if (path.substring(hash + 1).equals("dgram")) {
-                    throw invalid(text, "unix datagram sockets cannot be written from JDK 17; use udp:// or a stream socket");
+                    throw invalid("unix datagram sockets cannot be written from JDK 17; use udp:// or a stream socket");
                 }
                 path = path.substring(0, hash);
             }
             if (path.isEmpty()) {
-                throw invalid(text, "no socket path");
+                throw invalid("no socket path");
             }
             return new SyslogAddress(Transport.UNIX, null, 0, Path.of(path));
         }
@@ -41,7 +41,7 @@ public record SyslogAddress(Transport transport, String host, int port, Path pat
         } else if (t.startsWith("tcp://")) {
             transport = Transport.TCP;
         } else {
-            throw invalid(text, "expected udp://HOST:PORT, tcp://HOST:PORT or unix://PATH");
+            throw invalid("expected udp://HOST:PORT, tcp://HOST:PORT or unix://PATH");
         }
         String rest = t.substring("udp://".length());
         String host;
@@ -49,12 +49,12 @@ public record SyslogAddress(Transport transport, String host, int port, Path pat
         if (rest.startsWith("[")) {
             int close = rest.indexOf(']');
             if (close < 0) {
-                throw invalid(text, "unclosed [");
+                throw invalid("unclosed [");
             }
             host = rest.substring(1, close);
             if (rest.length() > close + 1) {
                 if (rest.charAt(close + 1) != ':') {
-                    throw invalid(text, "expected :PORT after ]");
+                    throw invalid("expected :PORT after ]");
                 }
                 port = rest.substring(close + 2);
             }
@@ -66,10 +66,10 @@ public record SyslogAddress(Transport transport, String host, int port, Path pat
         if (host.isEmpty()) {
             host = "localhost";
         }
-        return new SyslogAddress(transport, host.toLowerCase(Locale.ROOT), port == null ? DEFAULT_PORT : port(text, port), null);
+        return new SyslogAddress(transport, host.toLowerCase(Locale.ROOT), port == null ? DEFAULT_PORT : port(port), null);
     }
 
-    private static int port(String text, String port) {
+    private static int port(String port) {
         try {
             int p = Integer.parseInt(port);
             if (p >= 1 && p <= 65535) {
@@ -78,11 +78,11 @@ public record SyslogAddress(Transport transport, String host, int port, Path pat
         } catch (NumberFormatException e) {
             // below
         }
-        throw invalid(text, "'" + port + "' is not a port number");
+        throw invalid("'" + port + "' is not a port number");
     }
 
-    private static IllegalArgumentException invalid(String text, String why) {
-        return new IllegalArgumentException("Invalid value for syslog_addr: " + text + " (" + why + ")");
+    private static IllegalArgumentException invalid(String why) {
+        return new IllegalArgumentException(why);
     }
 
     @Override

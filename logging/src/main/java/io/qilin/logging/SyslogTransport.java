@@ -27,14 +27,18 @@ final class SyslogTransport implements Closeable {
         } else {
             InetSocketAddress inet = new InetSocketAddress(address.host(), address.port());
             if (inet.isUnresolved()) {
-                throw new IOException("unknown host " + address.host());
+                throw new IOException("cannot resolve host '" + address.host() + "'");
             }
             target = inet;
         }
         if (address.transport() == SyslogAddress.Transport.UDP) {
             datagrams = DatagramChannel.open();
         } else {
-            connect();
+            try {
+                connect();
+            } catch (IOException e) {
+                throw new IOException("cannot connect: " + e.getMessage(), e);
+            }
         }
     }
 
