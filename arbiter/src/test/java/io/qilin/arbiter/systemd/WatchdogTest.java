@@ -47,6 +47,14 @@ class WatchdogTest {
         assertThat(w.capWait(1000, 0)).isEqualTo(1000);
     }
 
+    @Test
+    void aDeadNotifySocketIsNotFatal() {
+        Watchdog w = Watchdog.fromEnvironment(Map.of("WATCHDOG_USEC", "500000"), 42, 0, NOTIFY);
+        w.keepAlive(0);
+        w.keepAlive(TimeUnit.SECONDS.toNanos(1));   // warned once, then quiet; the loop goes on
+        assertThat(w.enabled()).isTrue();
+    }
+
     private static boolean enabled(Map<String, String> env, long pid, long formerPid) {
         return Watchdog.fromEnvironment(env, pid, formerPid, NOTIFY).enabled();
     }
