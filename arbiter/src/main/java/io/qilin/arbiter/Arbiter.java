@@ -23,6 +23,7 @@ import io.qilin.arbiter.settings.Settings;
 import io.qilin.arbiter.posix.Processes;
 import io.qilin.arbiter.posix.Signals;
 import io.qilin.arbiter.systemd.Notifier;
+import io.qilin.arbiter.systemd.Watchdog;
 import io.qilin.logging.LogFiles;
 import io.qilin.worker.ExitCodes;
 import io.qilin.worker.protocol.StatsD;
@@ -78,6 +79,7 @@ final class Arbiter {
     private WorkerTimeouts timeouts;
     private RollingReload rolling;
     private Recycler recycler;
+    private CodeWatch codeWatch;
     private int numWorkers;
     private boolean everReady;
     /** The first generation has come up and systemd has not been told yet. */
@@ -87,6 +89,7 @@ final class Arbiter {
     private StatsD statsd;
     private final HookView hookView = new HookView(pid, () -> numWorkers, () -> settings);
     private final Notifier notifier;
+    private final Watchdog watchdog;
     private final StartupReport startupReport;
     private final long startedAt = System.currentTimeMillis();
     /** What qilin ctl status and the metrics see; the loop publishes it each pass. */
@@ -105,6 +108,7 @@ final class Arbiter {
         this.generations = new Generations(settings);
         this.upgrade = new Upgrade(env);
         this.notifier = Notifier.fromEnvironment(env);
+        this.watchdog = Watchdog.fromEnvironment(env, pid, upgrade.oldMaster(), notifier);
         this.startupReport = StartupReport.fromEnvironment(env);
     }
 
@@ -114,6 +118,7 @@ final class Arbiter {
             start();
             manageWorkers();
             while (true) {
+                watchdog.keepAlive(processes.nanoTime());   // from this loop, so systemd restarts a master stuck in it
                 maybePromote();
                 for (Sig sig : waitForSignals()) {
                     handle(sig);
@@ -125,6 +130,7 @@ final class Arbiter {
                 noteReadiness();
                 timeouts.check(settings);
                 manageWorkers();
+                reloadOnCodeChange();
                 publishStatus();
             }
         } catch (Halt h) {
@@ -176,6 +182,7 @@ final class Arbiter {
         try {
             hooks = MasterHooks.load(settings.get(HOOKS), settings.classpathUrls());
             hooks.onStarting(hookView);
+            hooks.nworkersChanged(hookView, numWorkers, 0);   // as Gunicorn, whose count starts unset
             statsd = StatsD.connect(settings.get(Settings.STATSD_HOST), settings.get(Settings.STATSD_PREFIX));
             if (statsd != null) {
                 statsd.gauge("workers", numWorkers);
@@ -207,6 +214,7 @@ final class Arbiter {
             timeouts = new WorkerTimeouts(workers, processes);
             rolling = new RollingReload(workers, generations);
             recycler = new Recycler(workers, processes, generations);
+            codeWatch = CodeWatch.of(settings, processes.nanoTime());
         } catch (IOException e) {
             throw new StartupError("cannot create the scoreboard: " + e.getMessage());
         }
@@ -226,8 +234,9 @@ final class Arbiter {
     private List<Sig> waitForSignals() {
         boolean busy = workers.any(w -> !w.ready) || generations.reloading()
                 || workers.active(w -> w.generation == generations.current()).size() < numWorkers;
+        long now = processes.nanoTime();
         return processes.awaitSignals(signals,
-                shutdownDelay.capWait(busy ? BUSY_WAIT_MILLIS : IDLE_WAIT_MILLIS, processes.nanoTime()));
+                watchdog.capWait(shutdownDelay.capWait(busy ? BUSY_WAIT_MILLIS : IDLE_WAIT_MILLIS, now), now));
     }
 
     /** USR2: start a new master that inherits the listeners ({@link Upgrade}); both serve until one is stopped. */
@@ -277,6 +286,7 @@ final class Arbiter {
         }
         hooks.onReload(hookView);
         settings = fresh;
+        codeWatch = CodeWatch.of(fresh, processes.nanoTime());
         setNumWorkers(fresh.get(WORKERS_COUNT));
         int generation = generations.begin();
         restarts.reset();
@@ -284,6 +294,15 @@ final class Arbiter {
         notifier.notify("RELOADING=1", "MONOTONIC_USEC=" + TimeUnit.NANOSECONDS.toMicros(System.nanoTime()),
                 "STATUS=Reloading: starting generation " + generation);
         return null;
+    }
+
+    /** {@code --reload}: a change on the classpath, held still, reloads as HUP does. */
+    private void reloadOnCodeChange() {
+        String changed = codeWatch.poll(processes.nanoTime());
+        if (changed != null) {
+            log.info("Reloading (--reload): changed {}", changed);   // it-tests match this line
+            reload();   // a refusal is logged there
+        }
     }
 
     /** A new generation could not boot: stop it and go back to the last one that was fully up. */
@@ -516,6 +535,7 @@ final class Arbiter {
             }
             reapWorkers();
             publishStatus();   // the loop still turns: /livez, ctl status
+            watchdog.keepAlive(processes.nanoTime());
         }
         if (!workers.isEmpty()) {
             log.warn("Killing {} worker(s) still running after {} s: {}", workers.pids().size(),

@@ -109,6 +109,10 @@ public final class Main {
                 io.qilin.arbiter.posix.Processes.redirectOutput(settings.get(ERROR_LOGFILE));
             }
             LogFiles.accessLogTo(settings.get(Settings.ACCESS_LOGFILE));
+            if (settings.get(Settings.SYSLOG)) {
+                LogFiles.syslogTo(settings.get(Settings.SYSLOG_ADDR), settings.get(Settings.SYSLOG_FACILITY),
+                        settings.syslogPrefix(), false);
+            }
         } catch (IllegalArgumentException e) {
             err.println("qilin: error: " + e.getMessage());
             StartupReport.fromEnvironment(System.getenv()).failed(e.getMessage());

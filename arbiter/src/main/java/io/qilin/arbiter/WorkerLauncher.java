@@ -97,6 +97,10 @@ final class WorkerLauncher {
                 .set(WorkerEnv.ERROR_LOGFILE, logFile(s.get(Settings.ERROR_LOGFILE)))
                 .set(WorkerEnv.ACCESS_LOGFILE, s.get(Settings.ACCESS_LOGFILE) == null ? null : logFile(s.get(Settings.ACCESS_LOGFILE)))
                 .set(WorkerEnv.ACCESS_LOG_FORMAT, s.get(Settings.ACCESS_LOG_FORMAT))
+                .set(WorkerEnv.SYSLOG_ADDR, s.get(Settings.SYSLOG) ? s.get(Settings.SYSLOG_ADDR) : null)
+                .set(WorkerEnv.SYSLOG_FACILITY, s.get(Settings.SYSLOG_FACILITY))
+                .set(WorkerEnv.SYSLOG_PREFIX, s.syslogPrefix())
+                .set(WorkerEnv.SYSLOG_ACCESS, s.get(Settings.SYSLOG) && !s.get(Settings.DISABLE_REDIRECT_ACCESS_TO_SYSLOG))
                 .set(WorkerEnv.CERTFILE, absolute(s.get(Settings.CERTFILE)))
                 .set(WorkerEnv.KEYFILE, absolute(s.get(Settings.KEYFILE)))
                 .set(WorkerEnv.FORWARDED_ALLOW_IPS, s.get(Settings.FORWARDED_ALLOW_IPS))
@@ -321,7 +325,8 @@ final class WorkerLauncher {
     private static Map<String, String> env(WorkerConfig config, Settings s, int listenerCount) {
         Map<String, String> env = new TreeMap<>(System.getenv());
         env.putAll(s.workerEnv());
-        env.keySet().removeIf(k -> k.startsWith("QILIN_") || k.startsWith("LISTEN_") || k.equals("NOTIFY_SOCKET"));
+        env.keySet().removeIf(k -> k.startsWith("QILIN_") || k.startsWith("LISTEN_") || k.startsWith("WATCHDOG_")
+                || k.equals("NOTIFY_SOCKET"));
         env.putAll(config.toEnv());
         env.put("LISTEN_FDS", Integer.toString(listenerCount));
         return env;

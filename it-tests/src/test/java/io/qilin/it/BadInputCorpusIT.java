@@ -137,6 +137,18 @@ class BadInputCorpusIT {
                 .fails("Invalid value for forwarded_allow_ips from the command line: 10.0.0.0/33 (IP addresses, networks (10.0.0.0/8) or *, comma separated)"));
         all.add(flag("secure-scheme-headers-no-value", "--secure-scheme-headers X-Forwarded-Proto", "--secure-scheme-headers", "X-Forwarded-Proto")
                 .fails("Invalid value for secure_scheme_headers from the command line: X-Forwarded-Proto (NAME=VALUE pairs, comma separated, or none)"));
+        all.add(flag("syslog-addr-no-scheme", "--log-syslog-to localhost:514", "--log-syslog-to", "localhost:514")
+                .fails("Invalid value for syslog_addr from the command line: localhost:514 (expected udp://HOST:PORT, "
+                        + "tcp://HOST:PORT or unix://PATH)"));
+        all.add(flag("syslog-addr-unix-datagram", "--log-syslog-to unix:///dev/log#dgram", "--log-syslog-to", "unix:///dev/log#dgram")
+                .fails("Invalid value for syslog_addr from the command line: unix:///dev/log#dgram (unix datagram sockets "
+                        + "cannot be written from JDK 17; use udp:// or a stream socket)"));
+        all.add(flag("syslog-host-unresolvable", "--log-syslog --log-syslog-to udp://no-such-host.invalid:514", "--log-syslog",
+                "--log-syslog-to", "udp://no-such-host.invalid:514").fails("Invalid value for syslog_addr from the command line: "
+                        + "udp://no-such-host.invalid:514 (cannot resolve host 'no-such-host.invalid')"));
+        all.add(flag("syslog-tcp-refused", "--log-syslog --log-syslog-to tcp://127.0.0.1:1 (nothing listens)", "--log-syslog",
+                "--log-syslog-to", "tcp://127.0.0.1:1")
+                .fails("Invalid value for syslog_addr: tcp://127.0.0.1:1 (cannot connect: Connection refused)"));
         // Start-up flags: names and choices
         all.add(flag("unknown-flag", "--no-such-flag", "--no-such-flag").fails(2, "Unknown option: '--no-such-flag' (see qilin --help)"));
         all.add(new Case("flag-without-value", STARTUP, "-w (no value)", CLI, List.of("-w")).fails(2,
@@ -145,6 +157,10 @@ class BadInputCorpusIT {
         all.add(flag("unknown-worker-class", "-k gthred", "-k", "gthred").fails("no worker kind named 'gthred'; found: …"));
         all.add(flag("log-level-unknown", "--log-level loud", "--log-level", "loud")
                 .fails("Invalid value for loglevel from the command line: loud (one of debug, info, warning, error, critical)"));
+        all.add(flag("syslog-facility-unknown", "--log-syslog-facility local9", "--log-syslog-facility", "local9")
+                .fails("Invalid value for syslog_facility from the command line: local9 (one of auth, authpriv, cron, daemon, "
+                        + "ftp, kern, lpr, mail, news, security, syslog, user, uucp, local0, local1, local2, local3, local4, "
+                        + "local5, local6, local7)"));
         all.add(flag("aot-cache-unknown", "--aot-cache maybe", "--aot-cache", "maybe")
                 .fails("Invalid value for aot_cache from the command line: maybe (one of off, auto)"));
         all.add(flag("env-without-equals", "-e NOEQUALS", "-e", "NOEQUALS").fails("Invalid value for raw_env from the command line: NOEQUALS (KEY=VALUE)"));

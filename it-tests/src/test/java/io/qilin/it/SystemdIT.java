@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,6 +75,35 @@ class SystemdIT {
     }
 
     @Test
+    void sendsWatchdogKeepAlivesFromTheMasterLoopWhenSystemdAsksForThem() throws Exception {
+        Map<String, String> env = Qilin.env("NOTIFY_SOCKET", notifySocket.toString(), "WATCHDOG_USEC", "500000");
+        int port = Qilin.freePort();
+        try (Qilin q = Qilin.start(env, port, List.of(Qilin.HOME.resolve("bin/qilin").toString()),
+                "-b", "127.0.0.1:" + port, "-w", "1", "io.qilin.examples.Hello")) {
+            q.awaitReadyWorkers(1);
+            await().atMost(Qilin.BOOT).until(() -> watchdogPings() >= 5);
+            assertThat(q.log()).contains("systemd watchdog: WATCHDOG=1 every 250 ms");
+            q.signal("TERM");
+            assertThat(q.awaitExit(Qilin.BOOT)).isZero();
+        }
+    }
+
+    @Test
+    void noWatchdogKeepAlivesWhenWatchdogPidNamesAnotherProcess() throws Exception {
+        Map<String, String> env = Qilin.env("NOTIFY_SOCKET", notifySocket.toString(), "WATCHDOG_USEC", "500000",
+                "WATCHDOG_PID", "1");
+        int port = Qilin.freePort();
+        try (Qilin q = Qilin.start(env, port, List.of(Qilin.HOME.resolve("bin/qilin").toString()),
+                "-b", "127.0.0.1:" + port, "-w", "1", "io.qilin.examples.Hello")) {
+            q.awaitReadyWorkers(1);
+            await().atMost(Qilin.BOOT).until(() -> lines().stream().anyMatch(l -> l.startsWith("READY=1")));
+            q.signal("TERM");
+            assertThat(q.awaitExit(Qilin.BOOT)).isZero();
+            assertThat(watchdogPings()).isZero();
+        }
+    }
+
+    @Test
     void anInheritedUnixSocketIsNeverUnlinked() throws Exception {
         Path sock = dir.resolve("app.sock");
         try (Qilin q = Qilin.start(Qilin.env("NOTIFY_SOCKET", notifySocket.toString()), 0,
@@ -90,6 +120,10 @@ class SystemdIT {
 
     private List<String> lines() throws java.io.IOException {
         return Files.exists(messages) ? Files.readAllLines(messages) : List.of();
+    }
+
+    private long watchdogPings() throws java.io.IOException {
+        return lines().stream().filter(l -> l.equals("WATCHDOG=1")).count();
     }
 
     private static boolean onPath(String tool) {

@@ -9,6 +9,7 @@ import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.LayoutBase;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -98,6 +99,50 @@ public final class LogFiles {
         access.setAdditive(false);
         access.setLevel(ch.qos.logback.classic.Level.INFO);
         access.addAppender(appender);
+    }
+
+    /**
+     * {@code --log-syslog}: the log also goes to syslog at {@code address}, tagged
+     * {@code qilin.PREFIX.error}; with {@code access}, the access log too ({@code qilin.PREFIX.access}),
+     * whether or not it also goes to a file.
+     *
+     * @throws IllegalArgumentException naming the setting, when the address is invalid or cannot be reached
+     */
+    public static void syslogTo(String address, String facility, String prefix, boolean access) {
+        if (address == null || address.isEmpty() || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext)) {
+            return;
+        }
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        SyslogAddress to;
+        try {
+            to = SyslogAddress.parse(address);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid value for syslog_addr: " + address + " (" + e.getMessage() + ")", e);
+        }
+        if (!SyslogAppender.FACILITIES.containsKey(facility)) {
+            throw new IllegalArgumentException("Invalid value for syslog_facility: " + facility);
+        }
+        ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(syslogAppender(ctx, to, facility, prefix, "error"));
+        if (access) {
+            Logger accessLogger = ctx.getLogger(io.qilin.worker.AccessLog.LOGGER);
+            accessLogger.setAdditive(false);
+            accessLogger.setLevel(ch.qos.logback.classic.Level.INFO);
+            accessLogger.addAppender(syslogAppender(ctx, to, facility, prefix, "access"));
+        }
+    }
+
+    private static SyslogAppender syslogAppender(LoggerContext ctx, SyslogAddress to, String facility, String prefix, String log) {
+        SyslogTransport transport;
+        try {
+            transport = new SyslogTransport(to);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Invalid value for syslog_addr: " + to + " (" + e.getMessage() + ")", e);
+        }
+        SyslogAppender appender = new SyslogAppender(transport, facility, "qilin." + prefix + "." + log);
+        appender.setContext(ctx);
+        appender.setName("syslog-" + log);
+        appender.start();
+        return appender;
     }
 
     /**

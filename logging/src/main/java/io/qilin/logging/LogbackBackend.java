@@ -21,6 +21,11 @@ public final class LogbackBackend implements LogBackend {
     }
 
     @Override
+    public void syslogTo(String address, String facility, String prefix, boolean access) {
+        LogFiles.syslogTo(address, facility, prefix, access);
+    }
+
+    @Override
     public List<String> reopen() {
         return LogFiles.reopen();
     }

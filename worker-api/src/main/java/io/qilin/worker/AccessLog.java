@@ -56,9 +56,10 @@ public final class AccessLog {
         parts.add(e -> tail);
     }
 
-    /** The access log the master configured: off unless {@code --access-logfile} was given. */
+    /** The access log the master configured: off unless {@code --access-logfile} or {@code --log-syslog} was given. */
     public static AccessLog fromConfig(WorkerConfig config) {
-        return new AccessLog(config.get(WorkerEnv.ACCESS_LOG_FORMAT), !config.get(WorkerEnv.ACCESS_LOGFILE).isEmpty(),
+        return new AccessLog(config.get(WorkerEnv.ACCESS_LOG_FORMAT), !config.get(WorkerEnv.ACCESS_LOGFILE).isEmpty()
+                || Boolean.parseBoolean(config.get(WorkerEnv.SYSLOG_ACCESS)),
                 StatsD.connect(config.get(WorkerEnv.STATSD_HOST), config.get(WorkerEnv.STATSD_PREFIX)));
     }
 

@@ -56,7 +56,11 @@ public interface ServerHooks {
     default void childExit(Master master, WorkerInfo worker) {
     }
 
-    /** Master: when the number of workers to keep changes (TTIN, TTOU, reload). */
+    /**
+     * Master: when the number of workers to keep changes: at start-up (from 0, where Gunicorn passes
+     * None; after {@link #onStarting}, where Gunicorn fires it before), TTIN, TTOU, WINCH, a reload
+     * that changes {@code --workers}, {@code qilin ctl scale}.
+     */
     default void nworkersChanged(Master master, int newValue, int oldValue) {
     }
 
@@ -88,7 +92,10 @@ public interface ServerHooks {
     default void postRequest(WorkerInfo worker, HttpExchange exchange) {
     }
 
-    /** Worker: as the worker exits normally (stop, recycling). */
+    /**
+     * Worker: as the worker exits, however it leaves: a graceful stop or recycling, INT (after
+     * {@link #workerInt}), an abort (after {@link #workerAbort}), a failed boot. Once per worker.
+     */
     default void workerExit(WorkerInfo worker) {
     }
 }

@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -62,7 +63,8 @@ public abstract class Worker {
     private Object app;
     private static final ServerHooks NO_HOOKS = new ServerHooks() {
     };
-    private ServerHooks hooks = NO_HOOKS;
+    private volatile ServerHooks hooks = NO_HOOKS;
+    private final AtomicBoolean exitHookRan = new AtomicBoolean();
     private final ServerHooks.WorkerInfo info = new ServerHooks.WorkerInfo() {
         @Override
         public long pid() {
@@ -92,24 +94,38 @@ public abstract class Worker {
             parentWatch.watchPipe(context.config().parentWatchFd());
         }
         hooks = loadHooks();
-        hooks.postFork(info);
-        app = AppLoader.load(context.config().app(), context.appLoader(), appTypes(), appFactoryArguments());
-        if (context.config().checkOnly()) {
-            log.info("Application {} loaded; not serving (--check-config)", context.config().app());
-            return;
-        }
-        if (context.config().trainOnly()) {
+        boolean checkOnly = context.config().checkOnly();
+        boolean trainOnly = context.config().trainOnly();
+        try {
+            hooks.postFork(info);
+            app = AppLoader.load(context.config().app(), context.appLoader(), appTypes(), appFactoryArguments());
+            if (checkOnly) {
+                log.info("Application {} loaded; not serving (--check-config)", context.config().app());
+                return;
+            }
+            if (trainOnly) {
+                warmUp();
+                log.info("Training run done; the JVM writes its class cache as it exits");
+                return;
+            }
+            hooks.postWorkerInit(info);
             warmUp();
-            log.info("Training run done; the JVM writes its class cache as it exits");
-            return;
+            context.beat();
+            context.sampleHeap();
+            booted = true;
+            run();
+        } finally {
+            if (!checkOnly && !trainOnly) {
+                runExitHook();
+            }
         }
-        hooks.postWorkerInit(info);
-        warmUp();
-        context.beat();
-        context.sampleHeap();
-        booted = true;
-        run();
-        guarded("worker_exit", () -> hooks.workerExit(info));
+    }
+
+    /** {@code worker_exit}, once, however the worker leaves: as in Gunicorn, where it runs in the worker's last {@code finally}. */
+    private void runExitHook() {
+        if (exitHookRan.compareAndSet(false, true)) {
+            guarded("worker_exit", () -> hooks.workerExit(info));
+        }
     }
 
     /** The {@code --hooks} class, from the application's class loader; hooks that do nothing when there is none. */
@@ -304,6 +320,7 @@ public abstract class Worker {
         log.info("Worker exiting quickly (pid: {})", ProcessHandle.current().pid());
         alive = false;
         guarded("worker_int", () -> hooks.workerInt(info));
+        runExitHook();
         Runtime.getRuntime().halt(ExitCodes.OK);
     }
 
@@ -312,6 +329,7 @@ public abstract class Worker {
         log.error("Worker aborted by the master after a timeout (pid: {}); thread dump follows\n{}",
                 ProcessHandle.current().pid(), ThreadDumps.dump());
         guarded("worker_abort", () -> hooks.workerAbort(info));
+        runExitHook();
         Runtime.getRuntime().halt(ExitCodes.ABORTED);
     }
 

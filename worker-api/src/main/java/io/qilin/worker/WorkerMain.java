@@ -31,7 +31,17 @@ public final class WorkerMain {
         logs.applyLevel(config.get(WorkerEnv.LOG_LEVEL));
         logs.logTo(config.get(WorkerEnv.ERROR_LOGFILE));
         logs.accessLogTo(config.get(WorkerEnv.ACCESS_LOGFILE));
+        String noSyslog = null;
+        try {
+            logs.syslogTo(config.get(WorkerEnv.SYSLOG_ADDR), config.get(WorkerEnv.SYSLOG_FACILITY),
+                    config.get(WorkerEnv.SYSLOG_PREFIX), Boolean.parseBoolean(config.get(WorkerEnv.SYSLOG_ACCESS)));
+        } catch (IllegalArgumentException e) {
+            noSyslog = e.getMessage();   // the master reached it a moment ago: log here, and serve
+        }
         Logger log = LoggerFactory.getLogger(WorkerMain.class);
+        if (noSyslog != null) {
+            log.warn("This worker logs without syslog: {}", noSyslog);
+        }
         long pid = ProcessHandle.current().pid();
         log.info("Booting worker with pid: {}", pid);
         Worker worker = null;

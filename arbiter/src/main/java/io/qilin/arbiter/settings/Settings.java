@@ -135,6 +135,13 @@ public final class Settings {
             "Check the settings and load the application in a throwaway worker, then exit 0 (or 1).", "--check-config");
     public static final Setting<Boolean> PRINT_CONFIG = Setting.toggle("print_config", DEBUGGING,
             "Print every setting's value, then exit.", "--print-config");
+    public static final Setting<Boolean> RELOAD = Setting.toggle("reload", DEBUGGING,
+            "Development: the master checks --classpath (jars, and every file under its folders) and each "
+                    + "--reload-extra-file about once a second, and reloads as on HUP (fresh worker JVMs, old ones "
+                    + "retired as new ones are ready) once a change has held still for a second.", "--reload");
+    public static final Setting<List<String>> RELOAD_EXTRA_FILES = Setting.list("reload_extra_files", DEBUGGING, "PATH",
+            List.of(), "A file or folder --reload also watches (a config file, templates); repeatable.",
+            "--reload-extra-file");
     public static final Setting<Boolean> DAEMON = Setting.toggle("daemon", MECHANICS,
             "Detach from the terminal (bin/qilin starts the master in a new session, output to the log file). "
                     + "WINCH is honoured only then.", "-D", "--daemon");
@@ -246,6 +253,24 @@ public final class Settings {
                     + "workers, workers (a gauge) from the master.", "--statsd-host");
     public static final Setting<String> STATSD_PREFIX = Setting.string("statsd_prefix", LOGGING, "PREFIX", "",
             "A prefix for every StatsD metric name, e.g. myapp.", "--statsd-prefix");
+    public static final Setting<Boolean> SYSLOG = Setting.toggle("syslog", LOGGING,
+            "Send the log of the master and the workers to syslog too (--log-syslog-to), each line as Gunicorn's: "
+                    + "<PRI>qilin.PREFIX.error: [PID] message; and the access log of the workers, tagged "
+                    + "qilin.PREFIX.access, unless --disable-redirect-access-to-syslog. Read at start only by the master.",
+            "--log-syslog");
+    public static final Setting<String> SYSLOG_ADDR = Setting.string("syslog_addr", LOGGING, "ADDRESS",
+            "udp://localhost:514", "Where --log-syslog sends: udp://HOST:PORT, tcp://HOST:PORT (a message a line) or "
+                    + "unix://PATH, a stream socket only: JDK 17 cannot write to a datagram socket such as /dev/log.",
+            "--log-syslog-to");
+    public static final Setting<String> SYSLOG_PREFIX = Setting.string("syslog_prefix", LOGGING, "PREFIX", null,
+            "The program name in syslog entries, tagged qilin.PREFIX.error (default: --name, else the application "
+                    + "spec with ':' made '.').", "--log-syslog-prefix");
+    public static final Setting<String> SYSLOG_FACILITY = Setting.string("syslog_facility", LOGGING, "FACILITY", "user",
+            "The syslog facility: " + String.join(", ", io.qilin.logging.SyslogAppender.FACILITY_NAMES) + ".",
+            "--log-syslog-facility").oneOf(io.qilin.logging.SyslogAppender.FACILITY_NAMES.toArray(new String[0]));
+    public static final Setting<Boolean> DISABLE_REDIRECT_ACCESS_TO_SYSLOG = Setting.toggle(
+            "disable_redirect_access_to_syslog", LOGGING, "With --log-syslog, keep the access log out of syslog.",
+            "--disable-redirect-access-to-syslog");
     public static final Setting<String> HOOKS = Setting.string("hooks", HOOKS_SECTION, "CLASS", null,
             "A class implementing io.qilin.worker.ServerHooks (on --classpath): Gunicorn's hooks, each run in the "
                     + "master or the workers as Gunicorn runs it. A failing hook is logged, except on_starting, "
@@ -271,10 +296,11 @@ public final class Settings {
             WORKER_CONNECTIONS, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RECYCLING, MAX_WORKER_MEMORY, RELOAD_BATCH,
             TIMEOUT, GRACEFUL_TIMEOUT, SHUTDOWN_DELAY, KEEPALIVE, BOOT_TIMEOUT, REQUEST_TIMEOUT, WARMUP_REQUESTS, WARMUP_PATH, WARMUP_HOOK,
             LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, LIMIT_REQUEST_BODY, HEADER_TIMEOUT,
-            BODY_TIMEOUT, WRITE_TIMEOUT, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
+            BODY_TIMEOUT, WRITE_TIMEOUT, RELOAD, RELOAD_EXTRA_FILES, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
             RAW_ENV, PIDFILE, WORKER_TMP_DIR, CONTROL_SOCKET, PROC_NAME, CHDIR, USER, GROUP, INITGROUPS, UMASK,
             FORWARDED_ALLOW_IPS, SECURE_SCHEME_HEADERS, PROXY_PROTOCOL, PROXY_ALLOW_IPS, SERVLET_CONTEXT_PATH, CERTFILE, KEYFILE, AOT_CACHE, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
-            ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, HEALTH_BIND, LOGLEVEL, CAPTURE_OUTPUT, LOG_CONFIG, HOOKS, REUSE_PORT, STATSD_HOST, STATSD_PREFIX);
+            ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, HEALTH_BIND, LOGLEVEL, CAPTURE_OUTPUT, LOG_CONFIG, SYSLOG, SYSLOG_ADDR,
+            SYSLOG_PREFIX, SYSLOG_FACILITY, DISABLE_REDIRECT_ACCESS_TO_SYSLOG, HOOKS, REUSE_PORT, STATSD_HOST, STATSD_PREFIX);
 
     private final Map<Setting<?>, Object> values;
     private final Map<Setting<?>, Source> sources;
@@ -370,6 +396,12 @@ public final class Settings {
     public List<String> workerJvmOptions() {
         String opts = get(WORKER_JVM_OPTS);
         return opts.isBlank() ? List.of() : Arrays.asList(opts.trim().split("\\s+"));
+    }
+
+    /** What syslog entries are tagged with, as Gunicorn's: --log-syslog-prefix, else --name, else the application. */
+    public String syslogPrefix() {
+        String prefix = get(SYSLOG_PREFIX) != null ? get(SYSLOG_PREFIX) : get(PROC_NAME) != null ? get(PROC_NAME) : app;
+        return prefix == null ? "qilin" : prefix.replace(':', '.');
     }
 
     public Path pidfile() {

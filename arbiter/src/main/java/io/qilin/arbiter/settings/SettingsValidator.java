@@ -7,6 +7,7 @@ import io.qilin.arbiter.tls.TlsMaterial;
 import io.qilin.worker.AccessLog;
 import java.io.IOException;
 import java.io.InputStream;
+import io.qilin.logging.SyslogAddress;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -78,6 +79,7 @@ final class SettingsValidator {
         }
         validateWorkerTmpDir();
         validateStatsd();
+        validateSyslog();
         validateAccessLogFormat();
         validateTls();
         validateClasspath(chdir == null ? Path.of("") : Path.of(chdir));
@@ -125,6 +127,24 @@ final class SettingsValidator {
     }
 
     /** Gunicorn's {@code HOST:PORT}; the host must resolve now, or no metric would ever leave. */
+    /** The address always; the host name only when --log-syslog will use it. Reaching a TCP server is Main's, at start. */
+    private void validateSyslog() {
+        String address = s.get(Settings.SYSLOG_ADDR);
+        SyslogAddress parsed;
+        try {
+            parsed = SyslogAddress.parse(address);
+        } catch (IllegalArgumentException e) {
+            throw invalid(Settings.SYSLOG_ADDR, address, e.getMessage());
+        }
+        if (s.get(Settings.SYSLOG) && parsed.host() != null) {
+            try {
+                InetAddress.getByName(parsed.host());
+            } catch (UnknownHostException e) {
+                throw invalid(Settings.SYSLOG_ADDR, address, "cannot resolve host '" + parsed.host() + "'");
+            }
+        }
+    }
+
     private void validateStatsd() {
         String target = s.get(Settings.STATSD_HOST);
         if (target == null) {

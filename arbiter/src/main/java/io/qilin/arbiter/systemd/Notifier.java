@@ -20,6 +20,7 @@ public final class Notifier {
     private static final int SOCKADDR_UN_SIZE = 110;
 
     private final String socket;
+    private boolean quietFailureLogged;
 
     private Notifier(String socket) {
         this.socket = socket;
@@ -41,12 +42,29 @@ public final class Notifier {
         }
         String message = String.join("\n", lines);
         log.debug("sd_notify: {}", message.replace('\n', ' ')); // it-tests match this line
+        if (!send(message)) {
+            log.warn("sd_notify: sending to {} failed", socket);
+        }
+    }
+
+    /**
+     * As {@link #notify}, without the debug line, and warning of a failure only the first time: for
+     * {@code WATCHDOG=1}, sent every few seconds.
+     */
+    public void notifyQuietly(String line) {
+        if (socket != null && !send(line) && !quietFailureLogged) {
+            quietFailureLogged = true;
+            log.warn("sd_notify: sending {} to {} failed (not repeated)", line, socket);
+        }
+    }
+
+    /** Returns false when the datagram could not be sent. */
+    private boolean send(String message) {
         LibC c = LibC.INSTANCE;
         Runtime rt = Runtime.getRuntime(c);
         int fd = c.socket(LibC.AF_UNIX, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
         if (fd < 0) {
-            log.warn("sd_notify: cannot create a socket");
-            return;
+            return false;
         }
         try {
             byte[] path = socket.getBytes(StandardCharsets.UTF_8);
@@ -60,9 +78,7 @@ public final class Notifier {
             Pointer buf = Memory.allocateDirect(rt, body.length);
             buf.put(0, body, 0, body.length);
             int addrLen = SUN_PATH_OFFSET + path.length + (path[0] == 0 ? 0 : 1);
-            if (c.sendto(fd, buf, body.length, 0, addr, addrLen) < 0) {
-                log.warn("sd_notify: sending to {} failed", socket);
-            }
+            return c.sendto(fd, buf, body.length, 0, addr, addrLen) >= 0;
         } finally {
             c.close(fd);
         }

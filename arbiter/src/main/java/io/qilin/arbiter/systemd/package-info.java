@@ -1,2 +1,2 @@
-/** systemd integration: socket activation ({@code LISTEN_FDS}) and {@code sd_notify}. */
+/** systemd integration: socket activation ({@code LISTEN_FDS}) {@code sd_notify} and its watchdog. */
 package io.qilin.arbiter.systemd;

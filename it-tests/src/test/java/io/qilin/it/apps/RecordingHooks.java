@@ -75,6 +75,16 @@ public class RecordingHooks implements ServerHooks {
     }
 
     @Override
+    public void workerInt(WorkerInfo worker) {
+        record("worker_int");
+    }
+
+    @Override
+    public void workerAbort(WorkerInfo worker) {
+        record("worker_abort");
+    }
+
+    @Override
     public void workerExit(WorkerInfo worker) {
         record("worker_exit");
     }

@@ -5,7 +5,7 @@ import java.util.ServiceLoader;
 
 /**
  * What a Qilin process asks of its logging backend: {@code --log-level}, {@code --error-logfile},
- * {@code --access-logfile} and USR1's reopen. Found by {@link ServiceLoader}, as SLF4J finds its
+ * {@code --access-logfile}, {@code --log-syslog} and USR1's reopen. Found by {@link ServiceLoader}, as SLF4J finds its
  * provider, so that {@code worker-api} needs SLF4J's API alone; Qilin's distribution ships the Logback
  * one ({@code qilin-logging}). Without one the settings do nothing and logging is the SLF4J provider's own.
  */
@@ -18,6 +18,16 @@ public interface LogBackend {
 
     /** Sends the access log to {@code file}, or to stdout for {@code -}; empty leaves it off. */
     void accessLogTo(String file);
+
+    /**
+     * {@code --log-syslog}: the log also to syslog at {@code address} (Gunicorn's {@code syslog_addr}
+     * forms), tagged {@code qilin.PREFIX.error}, and with {@code access} the access log too. Does nothing
+     * unless a backend supports it.
+     *
+     * @throws IllegalArgumentException when the address is invalid or cannot be reached
+     */
+    default void syslogTo(String address, String facility, String prefix, boolean access) {
+    }
 
     /** Closes and reopens every log file; returns the files reopened. */
     List<String> reopen();

@@ -65,6 +65,14 @@ public enum WorkerEnv {
     ACCESS_LOGFILE(""),
     /** The access log format, Gunicorn's {@code %(x)s} atoms. */
     ACCESS_LOG_FORMAT("%(h)s %(l)s %(u)s %(t)s \"%(r)s\" %(s)s %(b)s \"%(f)s\" \"%(a)s\""),
+    /** Where log lines also go: {@code udp://HOST:PORT}, {@code tcp://HOST:PORT} or {@code unix://PATH}; empty for no syslog. */
+    SYSLOG_ADDR(""),
+    /** The syslog facility's name. */
+    SYSLOG_FACILITY("user"),
+    /** The program name in syslog lines. */
+    SYSLOG_PREFIX("qilin"),
+    /** {@code true}: access log lines go to syslog too. */
+    SYSLOG_ACCESS("false"),
     /** {@code host:port} of a StatsD server; empty for none. */
     STATSD_HOST(""),
     /** The prefix of every StatsD metric name. */
