@@ -253,7 +253,9 @@ final class GthreadWorker extends Worker {
                     openConnections.incrementAndGet();
                     // XNIO runs this besides Undertow's own close listener, or at once if already closed
                     c.setCloseListener(closed -> openConnections.decrementAndGet());
-                    open.handleEvent(tls == null ? c : tls.wrapExistingConnection(c, OptionMap.EMPTY, false));
+                    StreamConnection plain = tls == null ? c : tls.wrapExistingConnection(c, OptionMap.EMPTY, false);
+                    CheckedSourceConduit.install(plain);
+                    open.handleEvent(plain);
                 }
             } catch (IOException e) {
                 log.debug("accept failed: {}", e.toString());

@@ -1,0 +1,417 @@
+package io.qilin.worker.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Qilin's HTTP/1.1 request rules (docs/strict-parsing.md), checked on the raw bytes of one connection as
+ * they arrive, before any library parser sees them: every kind feeds its connections' bytes through one
+ * of these, so the sync, gthread and vertx kinds refuse the same requests. It follows the requests on the
+ * connection (heads, then bodies by Content-Length or chunks, then the next head) and stops at the first
+ * byte that breaks a rule; the bytes before it are fine to hand on, the rest must never reach the parser.
+ * It frames only as far as the rules need and buffers nothing; limits stay the parsers' job.
+ * After a request asking for an upgrade or a {@code CONNECT}, later bytes belong to the application and
+ * are let through unchecked. One instance per connection; not thread-safe.
+ */
+public final class StrictHttp1 {
+    /** A request that breaks a rule: the status to answer with, why, and whether its head was already handed on. */
+    public record Violation(int status, String reason, boolean inBody) {
+        /** The whole answer: status line, {@code Connection: close}, a one-line text body. */
+        public byte[] response() {
+            String text = reason + "\n";
+            String phrase = status == 501 ? "Not Implemented" : "Bad Request";
+            return ("HTTP/1.1 " + status + " " + phrase + "\r\nConnection: close\r\nContent-Type: text/plain\r\n"
+                    + "Content-Length: " + text.length() + "\r\n\r\n" + text).getBytes(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private enum State {
+        REQUEST_LINE, METHOD, TARGET, VERSION, FIELD_START, FIELD_NAME, FIELD_VALUE,
+        FIXED_BODY, CHUNK_SIZE, CHUNK_SIZE_SPACE, CHUNK_EXTENSION, CHUNK_DATA, CHUNK_DATA_END, OPAQUE
+    }
+
+    /** The longest Content-Length or Transfer-Encoding value kept for checking; longer ones are refused. */
+    private static final int MAX_FRAMING_VALUE = 8190;
+    /** A chunk size this large would overflow a long with one more hex digit. */
+    private static final long MAX_CHUNK_SIZE_BEFORE_DIGIT = Long.MAX_VALUE >>> 4;
+    private static final boolean[] TOKEN = new boolean[256];
+
+    static {
+        for (char c = '0'; c <= '9'; c++) {
+            TOKEN[c] = true;
+        }
+        for (char c = 'a'; c <= 'z'; c++) {
+            TOKEN[c] = true;
+            TOKEN[Character.toUpperCase(c)] = true;
+        }
+        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
+            TOKEN[c] = true;
+        }
+    }
+
+    private State state = State.REQUEST_LINE;
+    /** A CR was the last byte: only LF may follow. */
+    private boolean cr;
+    private Violation violation;
+
+    // the request being read
+    private final StringBuilder method = new StringBuilder();
+    private final StringBuilder version = new StringBuilder();
+    private final StringBuilder name = new StringBuilder();
+    private final StringBuilder value = new StringBuilder();
+    private int targetLength;
+    private boolean keepValue;
+    private boolean trailer;
+    private int hosts;
+    private int lengths;
+    private String length;
+    private String transferEncoding;
+    private boolean upgrade;
+    /** Body bytes left: of the Content-Length, or of the chunk (while its size is read, the size so far). */
+    private long left;
+    private int digits;
+
+    /** The violation that stopped the scan, or null. */
+    public Violation violation() {
+        return violation;
+    }
+
+    /**
+     * Checks {@code buf[off..off+len)}, the next bytes of the connection. Returns how many of them are
+     * fine: {@code len}, or fewer when {@link #violation()} is set, after which nothing more is accepted.
+     */
+    public int scan(byte[] buf, int off, int len) {
+        if (violation != null) {
+            return 0;
+        }
+        int i = off;
+        int end = off + len;
+        while (i < end) {
+            if (state == State.OPAQUE) {
+                return len;
+            }
+            if ((state == State.FIXED_BODY || state == State.CHUNK_DATA) && !cr) {
+                int take = (int) Math.min(left, end - i);
+                i += take;
+                left -= take;
+                if (left == 0) {
+                    state = state == State.FIXED_BODY ? State.REQUEST_LINE : State.CHUNK_DATA_END;
+                }
+                continue;
+            }
+            if (!accept(buf[i] & 0xff)) {
+                return i - off;
+            }
+            i++;
+        }
+        return len;
+    }
+
+    /** {@link #scan(byte[], int, int)} over {@code buf}'s remaining bytes; its position is not moved. */
+    public int scan(ByteBuffer buf) {
+        if (buf.hasArray()) {
+            return scan(buf.array(), buf.arrayOffset() + buf.position(), buf.remaining());
+        }
+        byte[] copy = new byte[buf.remaining()];
+        buf.duplicate().get(copy);
+        return scan(copy, 0, copy.length);
+    }
+
+    /** One byte; false (and {@link #violation} set) when it breaks a rule. */
+    private boolean accept(int b) {
+        if (cr) {
+            cr = false;
+            return b == '\n' ? endOfLine() : refuse("a CR not followed by LF");
+        }
+        if (b == '\r' && state != State.FIXED_BODY && state != State.CHUNK_DATA) {
+            cr = true;
+            return true;
+        }
+        switch (state) {
+            case REQUEST_LINE:
+                if (b == '\n') {
+                    return true; // an empty line before a request is ignored (RFC 9112 section 2.2)
+                }
+                startRequest();
+                state = State.METHOD;
+                return method(b);
+            case METHOD:
+                return method(b);
+            case TARGET:
+                if (b == ' ' && targetLength > 0) {
+                    state = State.VERSION;
+                    return true;
+                }
+                targetLength++;
+                return b > 0x20 && b != 0x7f || refuse(b == '\n' || b == ' ' ? "Invalid request line" : "Invalid request target");
+            case VERSION:
+                if (b == '\n') {
+                    return endOfLine();
+                }
+                if (version.length() >= 8) {
+                    return refuse("Invalid HTTP version");
+                }
+                version.append((char) b);
+                return true;
+            case FIELD_START:
+                if (b == ' ' || b == '\t') {
+                    return refuse("Obsolete line folding in a header");
+                }
+                if (b == '\n') {
+                    return endOfLine();
+                }
+                name.setLength(0);
+                value.setLength(0);
+                state = State.FIELD_NAME;
+                return fieldName(b);
+            case FIELD_NAME:
+                return fieldName(b);
+            case FIELD_VALUE:
+                if (b == '\n') {
+                    return endOfLine();
+                }
+                if (b < 0x20 && b != '\t' || b == 0x7f) {
+                    return refuse("Invalid character in the value of header '" + name + "'");
+                }
+                if (keepValue) {
+                    if (value.length() >= MAX_FRAMING_VALUE) {
+                        return refuse("Header '" + name + "' too long");
+                    }
+                    value.append((char) b);
+                }
+                return true;
+            case CHUNK_SIZE:
+                return chunkSize(b);
+            case CHUNK_SIZE_SPACE:
+                if (b == ' ' || b == '\t') {
+                    return true;
+                }
+                if (b == ';') {
+                    state = State.CHUNK_EXTENSION;
+                    return true;
+                }
+                return refuse("Invalid chunk size");
+            case CHUNK_EXTENSION:
+                if (b == '\n') {
+                    return endOfLine();
+                }
+                return b >= 0x20 && b != 0x7f || b == '\t' || refuse("Invalid character in a chunk extension");
+            case CHUNK_DATA_END:
+                return b == '\n' ? endOfLine() : refuse("Chunk data not followed by CRLF");
+            default:
+                throw new IllegalStateException(state.name());
+        }
+    }
+
+    private boolean method(int b) {
+        if (b == ' ' && method.length() > 0) {
+            state = State.TARGET;
+            return true;
+        }
+        if (!TOKEN[b]) {
+            return refuse("Invalid method");
+        }
+        if (method.length() < 16) {
+            method.append((char) b);
+        }
+        return true;
+    }
+
+    private boolean fieldName(int b) {
+        if (b == ':' && name.length() > 0) {
+            String n = name.toString().toLowerCase(Locale.ROOT);
+            keepValue = n.equals("content-length") || n.equals("transfer-encoding");
+            state = State.FIELD_VALUE;
+            return true;
+        }
+        if (b == ' ' || b == '\t') {
+            return refuse("Whitespace before the colon of header '" + name + "'");
+        }
+        if (!TOKEN[b]) {
+            return refuse(b == '\n' || b == ':' ? "Invalid header line" : "Invalid header name");
+        }
+        if (name.length() < MAX_FRAMING_VALUE) {
+            name.append((char) b);
+        }
+        return true;
+    }
+
+    private boolean chunkSize(int b) {
+        int digit = Character.digit(b, 16);
+        if (digit >= 0) {
+            if (left > MAX_CHUNK_SIZE_BEFORE_DIGIT) {
+                return refuse("Chunk size too large");
+            }
+            left = left * 16 + digit;
+            digits++;
+            return true;
+        }
+        if (digits == 0) {
+            return refuse("Invalid chunk size");
+        }
+        if (b == '\n') {
+            return endOfLine();
+        }
+        if (b == ';') {
+            state = State.CHUNK_EXTENSION;
+            return true;
+        }
+        if (b == ' ' || b == '\t') {
+            state = State.CHUNK_SIZE_SPACE;
+            return true;
+        }
+        return refuse("Invalid chunk size");
+    }
+
+    /** A line ended (its LF read). */
+    private boolean endOfLine() {
+        switch (state) {
+            case TARGET:
+            case METHOD:
+                return refuse("Invalid request line");
+            case VERSION: {
+                String v = version.toString();
+                if (!v.equals("HTTP/1.1") && !v.equals("HTTP/1.0")) {
+                    return refuse("Invalid HTTP version '" + v + "'");
+                }
+                state = State.FIELD_START;
+                return true;
+            }
+            case FIELD_VALUE:
+                endOfField();
+                state = State.FIELD_START;
+                return true;
+            case FIELD_START:
+                return trailer ? endOfRequest() : endOfHead();
+            case CHUNK_SIZE:
+            case CHUNK_EXTENSION:
+                if (digits == 0) {
+                    return refuse("Invalid chunk size");
+                }
+                if (left == 0) {
+                    trailer = true; // the last chunk: trailer fields, then the blank line
+                    state = State.FIELD_START;
+                } else {
+                    state = State.CHUNK_DATA;
+                }
+                return true;
+            case CHUNK_SIZE_SPACE:
+                return refuse("Invalid chunk size"); // whitespace is allowed only before an extension
+            case CHUNK_DATA_END:
+                startChunk();
+                return true;
+            case FIELD_NAME:
+                return refuse("Invalid header line");
+            default:
+                // REQUEST_LINE: an empty line before the request
+                return true;
+        }
+    }
+
+    private void endOfField() {
+        if (trailer) {
+            return;
+        }
+        String n = name.toString().toLowerCase(Locale.ROOT);
+        String v = value.toString().strip();
+        switch (n) {
+            case "host":
+                hosts++;
+                break;
+            case "content-length":
+                lengths++;
+                length = v;
+                break;
+            case "transfer-encoding":
+                transferEncoding = transferEncoding == null ? v : transferEncoding + "," + v;
+                break;
+            case "upgrade":
+                upgrade = true;
+                break;
+            default:
+                break;
+        }
+    }
+
+    /** The head is complete: the framing rules, then on to the body. */
+    private boolean endOfHead() {
+        boolean http11 = version.toString().equals("HTTP/1.1");
+        if (hosts > 1) {
+            return refuse("Duplicate Host header");
+        }
+        if (hosts == 0 && http11) {
+            return refuse("Missing Host header");
+        }
+        if (lengths > 1) {
+            return refuse("Duplicate Content-Length header");
+        }
+        if (lengths == 1 && !length.matches("[0-9]{1,18}")) {
+            return refuse("Invalid Content-Length '" + length + "'");
+        }
+        if (transferEncoding != null) {
+            if (lengths > 0) {
+                return refuse("Content-Length and Transfer-Encoding together");
+            }
+            if (!http11) {
+                return refuse("Transfer-Encoding in an HTTP/1.0 request");
+            }
+            String[] codings = transferEncoding.toLowerCase(Locale.ROOT).split(",", -1);
+            for (int i = 0; i < codings.length; i++) {
+                String coding = codings[i].strip();
+                boolean last = i == codings.length - 1;
+                if (coding.equals("chunked") != last) {
+                    return refuse(coding.equals("chunked") ? "Transfer-Encoding with chunked before its end"
+                            : "Transfer-Encoding '" + transferEncoding + "' does not end with chunked");
+                }
+                if (!last && !coding.matches("identity|gzip|deflate|compress|x-gzip|x-compress")) {
+                    return refuse(coding.isEmpty() ? 400 : 501, "Unsupported transfer coding '" + coding + "'");
+                }
+            }
+            startChunk();
+            return true;
+        }
+        if (upgrade || method.toString().equals("CONNECT")) {
+            state = State.OPAQUE;
+            return true;
+        }
+        left = lengths == 1 ? Long.parseLong(length) : 0;
+        state = left > 0 ? State.FIXED_BODY : State.REQUEST_LINE;
+        return true;
+    }
+
+    private boolean endOfRequest() {
+        state = State.REQUEST_LINE;
+        return true;
+    }
+
+    private void startRequest() {
+        method.setLength(0);
+        targetLength = 0;
+        version.setLength(0);
+        trailer = false;
+        hosts = 0;
+        lengths = 0;
+        length = null;
+        transferEncoding = null;
+        upgrade = false;
+        left = 0;
+    }
+
+    private void startChunk() {
+        digits = 0;
+        left = 0;
+        state = State.CHUNK_SIZE;
+    }
+
+    private boolean refuse(String reason) {
+        return refuse(400, reason);
+    }
+
+    private boolean refuse(int status, String reason) {
+        boolean inBody = state == State.CHUNK_SIZE || state == State.CHUNK_SIZE_SPACE
+                || state == State.CHUNK_EXTENSION || state == State.CHUNK_DATA_END || trailer;
+        violation = new Violation(status, reason, inBody);
+        return false;
+    }
+}

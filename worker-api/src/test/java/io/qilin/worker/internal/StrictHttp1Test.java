@@ -1,0 +1,75 @@
+package io.qilin.worker.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The rules on raw bytes: where a stream stops, whatever the pieces it arrives in. */
+class StrictHttp1Test {
+    private static final String GET = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+
+    /** How many bytes are fine, fed whole; the same fed one byte at a time. */
+    private static int fine(String stream) {
+        byte[] b = stream.getBytes(StandardCharsets.ISO_8859_1);
+        int whole = new StrictHttp1().scan(b, 0, b.length);
+        StrictHttp1 bytewise = new StrictHttp1();
+        int fed = 0;
+        for (int i = 0; i < b.length; i++) {
+            int n = bytewise.scan(b, i, 1);
+            fed += n;
+            if (n == 0) {
+                break;
+            }
+        }
+        assertThat(fed).as("byte by byte").isEqualTo(whole);
+        return whole;
+    }
+
+    private static StrictHttp1.Violation violation(String stream) {
+        byte[] b = stream.getBytes(StandardCharsets.ISO_8859_1);
+        StrictHttp1 rules = new StrictHttp1();
+        rules.scan(b, 0, b.length);
+        return rules.violation();
+    }
+
+    @Test
+    void validRequestsPassWhole() {
+        String pipelined = GET + "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+                + "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5;a=b\r\nhello\r\n0\r\nT: 1\r\n\r\n"
+                + "GET / HTTP/1.0\n\n";
+        assertThat(fine(pipelined)).isEqualTo(pipelined.length());
+    }
+
+    @Test
+    void theBytesBeforeTheFirstBadOneAreFine() {
+        assertThat(fine(GET + "GE\u0001T / HTTP/1.1\r\n")).isEqualTo(GET.length() + 2);
+        String folded = "GET / HTTP/1.1\r\nHost: x\r\nX: a\r\n";
+        assertThat(fine(folded + " b\r\n\r\n")).isEqualTo(folded.length());
+        String head = "GET / HTTP/1.7\r";
+        assertThat(fine(head + "\nHost: x\r\n\r\n")).isEqualTo(head.length());
+    }
+
+    @Test
+    void headViolationsAreNotInTheBodyChunkViolationsAre() {
+        assertThat(violation("GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n").inBody()).isFalse();
+        StrictHttp1.Violation chunk = violation("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+        assertThat(chunk.inBody()).isTrue();
+        assertThat(chunk.status()).isEqualTo(400);
+        assertThat(violation("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: br, chunked\r\n\r\n").status()).isEqualTo(501);
+    }
+
+    @Test
+    void theAnswerIsAStatusLineWithConnectionClose() {
+        String answer = new String(violation("GET / HTTP/2.0\r\n").response(), StandardCharsets.ISO_8859_1);
+        assertThat(answer).startsWith("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n");
+        String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+        assertThat(answer).contains("Content-Length: " + body.length() + "\r\n");
+    }
+
+    @Test
+    void afterAnUpgradeTheBytesAreTheApplications() {
+        String upgrade = "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\u0081\u0005hello";
+        assertThat(fine(upgrade)).isEqualTo(upgrade.length());
+    }
+}

@@ -1,0 +1,93 @@
+package io.qilin.worker.vertx;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.qilin.worker.internal.StrictHttp1;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Qilin's request rules ({@link StrictHttp1}) in front of Netty's HTTP decoder, which Vert.x's
+ * {@code HttpServerOptions} cannot make strict (it folds obsolete continuation lines, passes unknown
+ * versions on to Vert.x, which closes without a status, and answers bad chunk sizes with a bare close).
+ * Put first on each accepted connection's pipeline; once TLS is set up, it moves behind the
+ * {@link SslHandler} so it reads plain bytes. The decoder gets the bytes before the first one that
+ * breaks a rule; then this handler answers ({@link StrictHttp1.Violation#response()}), drops the
+ * rest and closes the connection.
+ */
+final class CheckedRequests extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(CheckedRequests.class);
+    private static final String NAME = "qilin-strict-http1";
+
+    private final StrictHttp1 rules = new StrictHttp1();
+    private byte[] scratch;
+
+    /** Adds the check in front of everything Vert.x will add to {@code child}'s pipeline. */
+    static void install(io.netty.channel.Channel child) {
+        child.pipeline().addFirst(NAME, new CheckedRequests());
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        // Vert.x's initializer has run by now; with TLS the check belongs behind the TLS handler
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        if (tls != null) {
+            ctx.pipeline().remove(this);
+            ctx.pipeline().addAfter(ctx.pipeline().context(tls).name(), NAME, new CheckedRequests());
+        }
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (rules.violation() != null) {
+            ReferenceCountUtil.release(msg); // answered already: nothing more is read
+            return;
+        }
+        ByteBuf buf = (ByteBuf) msg;
+        int n = buf.readableBytes();
+        int fine = scan(buf);
+        if (fine == n) {
+            ctx.fireChannelRead(buf);
+            return;
+        }
+        if (fine > 0) {
+            ctx.fireChannelRead(buf.retainedSlice(buf.readerIndex(), fine));
+        }
+        buf.release();
+        StrictHttp1.Violation v = rules.violation();
+        log.warn("Invalid request from {}: {}", ctx.channel().remoteAddress(), v.reason());
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(v.response())).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** How many of the buffer's readable bytes keep the rules; it is not consumed. */
+    private int scan(ByteBuf buf) {
+        if (buf.hasArray()) {
+            return rules.scan(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+        }
+        if (scratch == null) {
+            scratch = new byte[8192];
+        }
+        int fine = 0;
+        for (int at = buf.readerIndex(), end = buf.writerIndex(); at < end; ) {
+            int len = Math.min(scratch.length, end - at);
+            buf.getBytes(at, scratch, 0, len);
+            int ok = rules.scan(scratch, 0, len);
+            fine += ok;
+            if (ok < len) {
+                break;
+            }
+            at += len;
+        }
+        return fine;
+    }
+}
