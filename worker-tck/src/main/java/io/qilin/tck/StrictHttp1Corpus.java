@@ -38,7 +38,6 @@ final class StrictHttp1Corpus {
         v.add(ok("a trailer field", post("Transfer-Encoding: chunked\r\n", "5\r\nhello\r\n0\r\nX-Trailer: t\r\n\r\n")));
         v.add(ok("a tab and obs-text in a header value", get("X-Value: a\tb \u00e9\r\n")));
         v.add(ok("no space after the colon, an empty value", get("X-Tight:x\r\nX-Empty:\r\n")));
-        v.add(ok("an empty line before the request line", "\r\nGET / HTTP/1.1\r\n" + HOST + CLOSE + "\r\n"));
         v.add(ok("Content-Length 0", post("Content-Length: 0\r\n", "")));
         v.add(ok("a token method with symbols", "M-SEARCH / HTTP/1.1\r\n" + HOST + CLOSE + "\r\n"));
         v.add(ok("Transfer-Encoding in upper case", post("Transfer-Encoding: CHUNKED\r\n", "5\r\nhello\r\n0\r\n\r\n")));
@@ -71,6 +70,7 @@ final class StrictHttp1Corpus {
         v.add(bad("a lower-case version", line("GET / http/1.1")));
         v.add(bad("HTTP/11", line("GET / HTTP/11")));
         v.add(bad("a space after the version", line("GET / HTTP/1.1 ")));
+        v.add(bad("an empty line before the request line", "\r\nGET / HTTP/1.1\r\n" + HOST + CLOSE + "\r\n"));
         v.add(bad("the HTTP/2 preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"));
 
         // field names

@@ -131,7 +131,7 @@ public final class StrictHttp1 {
         switch (state) {
             case REQUEST_LINE:
                 if (b == '\n') {
-                    return true; // an empty line before a request is ignored (RFC 9112 section 2.2)
+                    return refuse("An empty line before the request line"); // as Gunicorn (RFC 9112 lets servers skip it)
                 }
                 startRequest();
                 state = State.METHOD;
@@ -303,9 +303,10 @@ public final class StrictHttp1 {
                 return true;
             case FIELD_NAME:
                 return refuse("Invalid header line");
+            case REQUEST_LINE:
+                return refuse("An empty line before the request line");
             default:
-                // REQUEST_LINE: an empty line before the request
-                return true;
+                throw new IllegalStateException(state.name());
         }
     }
 
