@@ -112,13 +112,14 @@ final class StrictHttp1Corpus {
                 post("Transfer-Encoding: chunked, chunked\r\n", "5\r\nhello\r\n0\r\n\r\n")));
         v.add(bad("Transfer-Encoding chunked in two fields",
                 post("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n", "5\r\nhello\r\n0\r\n\r\n")));
-        v.add(bad("Transfer-Encoding xchunked", post("Transfer-Encoding: xchunked\r\n", "5\r\nhello\r\n0\r\n\r\n")));
         v.add(bad("Transfer-Encoding with an empty coding",
                 post("Transfer-Encoding: , chunked\r\n", "5\r\nhello\r\n0\r\n\r\n")));
         v.add(bad("Transfer-Encoding in HTTP/1.0",
                 "POST / HTTP/1.0\r\n" + CLOSE + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"));
         v.add(new Vector("an unknown transfer coding before chunked (501, as Gunicorn)",
                 post("Transfer-Encoding: foo, chunked\r\n", "5\r\nhello\r\n0\r\n\r\n"), 501));
+        v.add(new Vector("Transfer-Encoding xchunked (an unknown coding: 501, as Gunicorn)",
+                post("Transfer-Encoding: xchunked\r\n", "5\r\nhello\r\n0\r\n\r\n"), 501));
 
         // chunk framing
         v.add(bad("chunk size zz", chunked("zz\r\nhello\r\n0\r\n\r\n")));

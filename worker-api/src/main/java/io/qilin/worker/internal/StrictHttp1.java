@@ -360,13 +360,14 @@ public final class StrictHttp1 {
             String[] codings = transferEncoding.toLowerCase(Locale.ROOT).split(",", -1);
             for (int i = 0; i < codings.length; i++) {
                 String coding = codings[i].strip();
-                boolean last = i == codings.length - 1;
-                if (coding.equals("chunked") != last) {
-                    return refuse(coding.equals("chunked") ? "Transfer-Encoding with chunked before its end"
-                            : "Transfer-Encoding '" + transferEncoding + "' does not end with chunked");
+                if (coding.isEmpty()) {
+                    return refuse("An empty coding in Transfer-Encoding '" + transferEncoding + "'");
                 }
-                if (!last && !coding.matches("identity|gzip|deflate|compress|x-gzip|x-compress")) {
-                    return refuse(coding.isEmpty() ? 400 : 501, "Unsupported transfer coding '" + coding + "'");
+                if (!coding.matches("chunked|identity|gzip|deflate|compress|x-gzip|x-compress")) {
+                    return refuse(501, "Unsupported transfer coding '" + coding + "'"); // as Gunicorn
+                }
+                if (coding.equals("chunked") != (i == codings.length - 1)) {
+                    return refuse("Transfer-Encoding '" + transferEncoding + "' does not end with a single chunked");
                 }
             }
             startChunk();
