@@ -50,6 +50,26 @@ public final class StrictHttp1 {
         }
     }
 
+    /** The fields the rules look at; the rest are only checked for their bytes. */
+    private enum Field {
+        HOST("host"), CONTENT_LENGTH("content-length"), TRANSFER_ENCODING("transfer-encoding"), UPGRADE("upgrade"), OTHER("");
+
+        private final String lowerCase;
+
+        Field(String lowerCase) {
+            this.lowerCase = lowerCase;
+        }
+
+        static Field of(CharSequence name) {
+            for (Field f : values()) {
+                if (f.lowerCase.length() == name.length() && f.lowerCase.equalsIgnoreCase(name.toString())) {
+                    return f;
+                }
+            }
+            return OTHER;
+        }
+    }
+
     private State state = State.REQUEST_LINE;
     /** A CR was the last byte: only LF may follow. */
     private boolean cr;
@@ -61,6 +81,7 @@ public final class StrictHttp1 {
     private final StringBuilder name = new StringBuilder();
     private final StringBuilder value = new StringBuilder();
     private int targetLength;
+    private Field field = Field.OTHER;
     private boolean keepValue;
     private boolean trailer;
     private int hosts;
@@ -100,12 +121,35 @@ public final class StrictHttp1 {
                 }
                 continue;
             }
+            if (!cr && (state == State.FIELD_VALUE && !keepValue || state == State.TARGET)) {
+                int from = i;
+                i = skipPlain(buf, i, end);
+                targetLength += state == State.TARGET ? i - from : 0;
+                if (i == end) {
+                    break;
+                }
+            }
             if (!accept(buf[i] & 0xff)) {
                 return i - off;
             }
             i++;
         }
         return len;
+    }
+
+    /**
+     * The fast path through most of a head's bytes, field values and targets: the index of the first byte
+     * from {@code i} that is not plain (a control byte, or for a target a space), for {@link #accept} to judge.
+     */
+    private int skipPlain(byte[] buf, int i, int end) {
+        boolean target = state == State.TARGET;
+        for (; i < end; i++) {
+            int b = buf[i] & 0xff;
+            if (b < 0x20 || b == 0x7f || (target && b == ' ')) {
+                return i;
+            }
+        }
+        return end;
     }
 
     /** {@link #scan(byte[], int, int)} over {@code buf}'s remaining bytes; its position is not moved. */
@@ -220,8 +264,8 @@ public final class StrictHttp1 {
 
     private boolean fieldName(int b) {
         if (b == ':' && name.length() > 0) {
-            String n = name.toString().toLowerCase(Locale.ROOT);
-            keepValue = n.equals("content-length") || n.equals("transfer-encoding");
+            field = Field.of(name);
+            keepValue = field == Field.CONTENT_LENGTH || field == Field.TRANSFER_ENCODING;
             state = State.FIELD_VALUE;
             return true;
         }
@@ -314,20 +358,19 @@ public final class StrictHttp1 {
         if (trailer) {
             return;
         }
-        String n = name.toString().toLowerCase(Locale.ROOT);
-        String v = value.toString().strip();
-        switch (n) {
-            case "host":
+        switch (field) {
+            case HOST:
                 hosts++;
                 break;
-            case "content-length":
+            case CONTENT_LENGTH:
                 lengths++;
-                length = v;
+                length = value.toString().strip();
                 break;
-            case "transfer-encoding":
+            case TRANSFER_ENCODING:
+                String v = value.toString().strip();
                 transferEncoding = transferEncoding == null ? v : transferEncoding + "," + v;
                 break;
-            case "upgrade":
+            case UPGRADE:
                 upgrade = true;
                 break;
             default:

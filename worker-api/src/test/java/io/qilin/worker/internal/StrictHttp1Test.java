@@ -46,6 +46,10 @@ class StrictHttp1Test {
         assertThat(fine(GET + "GE\u0001T / HTTP/1.1\r\n")).isEqualTo(GET.length() + 2);
         String folded = "GET / HTTP/1.1\r\nHost: x\r\nX: a\r\n";
         assertThat(fine(folded + " b\r\n\r\n")).isEqualTo(folded.length());
+        String value = "GET / HTTP/1.1\r\nHost: x\r\nX-A: a long value";
+        assertThat(fine(value + "\0b\r\n\r\n")).isEqualTo(value.length());
+        assertThat(fine("GET /a/long/path\u0001 HTTP/1.1\r\n")).isEqualTo("GET /a/long/path".length());
+        assertThat(fine("GET  / HTTP/1.1\r\n")).isEqualTo("GET ".length());
         String head = "GET / HTTP/1.7\r";
         assertThat(fine(head + "\nHost: x\r\n\r\n")).isEqualTo(head.length());
     }
