@@ -112,13 +112,9 @@ public final class StrictHttp1 {
             if (state == State.OPAQUE) {
                 return len;
             }
-            if ((state == State.FIXED_BODY || state == State.CHUNK_DATA) && !cr) {
-                int take = (int) Math.min(left, end - i);
-                i += take;
-                left -= take;
-                if (left == 0) {
-                    state = state == State.FIXED_BODY ? State.REQUEST_LINE : State.CHUNK_DATA_END;
-                }
+            int body = skipBody(end - i);
+            if (body > 0) {
+                i += body;
                 continue;
             }
             if (!cr && (state == State.FIELD_VALUE && !keepValue || state == State.TARGET)) {
@@ -135,6 +131,26 @@ public final class StrictHttp1 {
             i++;
         }
         return len;
+    }
+
+    /**
+     * Accepts, without looking at them, up to {@code max} next bytes that are body data (of a
+     * Content-Length or of a chunk) or follow an upgrade; how many. Lets a caller skip copying bytes the
+     * rules do not read.
+     */
+    public int skipBody(int max) {
+        if (state == State.OPAQUE) {
+            return max;
+        }
+        if (violation != null || cr || state != State.FIXED_BODY && state != State.CHUNK_DATA) {
+            return 0;
+        }
+        int take = (int) Math.min(left, max);
+        left -= take;
+        if (left == 0) {
+            state = state == State.FIXED_BODY ? State.REQUEST_LINE : State.CHUNK_DATA_END;
+        }
+        return take;
     }
 
     /**

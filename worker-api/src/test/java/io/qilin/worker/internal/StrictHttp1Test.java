@@ -72,6 +72,19 @@ class StrictHttp1Test {
     }
 
     @Test
+    void bodyBytesCanBeSkippedUnread() {
+        StrictHttp1 rules = new StrictHttp1();
+        byte[] head = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(rules.skipBody(5)).isZero();
+        assertThat(rules.scan(head, 0, head.length)).isEqualTo(head.length);
+        assertThat(rules.skipBody(4)).isEqualTo(4);
+        assertThat(rules.skipBody(100)).isEqualTo(6);
+        assertThat(rules.skipBody(100)).isZero();
+        byte[] next = GET.getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(rules.scan(next, 0, next.length)).isEqualTo(next.length);
+    }
+
+    @Test
     void afterAnUpgradeTheBytesAreTheApplications() {
         String upgrade = "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\u0081\u0005hello";
         assertThat(fine(upgrade)).isEqualTo(upgrade.length());
