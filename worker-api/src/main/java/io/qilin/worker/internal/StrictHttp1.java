@@ -15,8 +15,8 @@ import java.util.Locale;
  * are let through unchecked. One instance per connection; not thread-safe.
  */
 public final class StrictHttp1 {
-    /** A request that breaks a rule: the status to answer with, why, and whether its head was already handed on. */
-    public record Violation(int status, String reason, boolean inBody) {
+    /** A request that breaks a rule: the status to answer with, and why. */
+    public record Violation(int status, String reason) {
         /** The whole answer: status line, {@code Connection: close}, a one-line text body. */
         public byte[] response() {
             String text = reason + "\n";
@@ -74,6 +74,8 @@ public final class StrictHttp1 {
     /** A CR was the last byte: only LF may follow. */
     private boolean cr;
     private Violation violation;
+    /** Where a direct buffer's bytes are copied to be checked. */
+    private byte[] scratch;
 
     // the request being read
     private final StringBuilder method = new StringBuilder();
@@ -168,21 +170,42 @@ public final class StrictHttp1 {
         return end;
     }
 
-    /** {@link #scan(byte[], int, int)} over {@code buf}'s remaining bytes; its position is not moved. */
+    /**
+     * {@link #scan(byte[], int, int)} over {@code buf}'s remaining bytes; its position is not moved. A
+     * direct buffer is copied a piece at a time, leaving out the body bytes the rules do not read.
+     */
     public int scan(ByteBuffer buf) {
         if (buf.hasArray()) {
             return scan(buf.array(), buf.arrayOffset() + buf.position(), buf.remaining());
         }
-        byte[] copy = new byte[buf.remaining()];
-        buf.duplicate().get(copy);
-        return scan(copy, 0, copy.length);
+        if (scratch == null) {
+            scratch = new byte[8192];
+        }
+        int fine = 0;
+        for (int at = buf.position(), end = buf.limit(); at < end; ) {
+            int body = skipBody(end - at);
+            fine += body;
+            at += body;
+            if (at == end) {
+                break;
+            }
+            int len = Math.min(scratch.length, end - at);
+            buf.get(at, scratch, 0, len);
+            int ok = scan(scratch, 0, len);
+            fine += ok;
+            if (ok < len) {
+                break;
+            }
+            at += len;
+        }
+        return fine;
     }
 
     /** One byte; false (and {@link #violation} set) when it breaks a rule. */
     private boolean accept(int b) {
         if (cr) {
             cr = false;
-            return b == '\n' ? endOfLine() : refuse("a CR not followed by LF");
+            return b == '\n' ? endOfLine() : refuse("A CR not followed by LF");
         }
         if (b == '\r' && state != State.FIXED_BODY && state != State.CHUNK_DATA) {
             cr = true;
@@ -470,9 +493,7 @@ public final class StrictHttp1 {
     }
 
     private boolean refuse(int status, String reason) {
-        boolean inBody = state == State.CHUNK_SIZE || state == State.CHUNK_SIZE_SPACE
-                || state == State.CHUNK_EXTENSION || state == State.CHUNK_DATA_END || trailer;
-        violation = new Violation(status, reason, inBody);
+        violation = new Violation(status, reason);
         return false;
     }
 }

@@ -55,12 +55,22 @@ class StrictHttp1Test {
     }
 
     @Test
-    void headViolationsAreNotInTheBodyChunkViolationsAre() {
-        assertThat(violation("GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n").inBody()).isFalse();
-        StrictHttp1.Violation chunk = violation("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
-        assertThat(chunk.inBody()).isTrue();
-        assertThat(chunk.status()).isEqualTo(400);
+    void anUnknownTransferCodingIs501AndTheRest400() {
+        assertThat(violation("GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n").status()).isEqualTo(400);
+        assertThat(violation("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n").status())
+                .isEqualTo(400);
         assertThat(violation("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: br, chunked\r\n\r\n").status()).isEqualTo(501);
+    }
+
+    @Test
+    void aDirectBufferIsCheckedAsAnArray() {
+        String stream = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 20000\r\n\r\n" + "b".repeat(20000) + GET
+                + "GET / HTTP/1.1\r\nHost: x\r\nX: a\u0001\r\n\r\n";
+        byte[] b = stream.getBytes(StandardCharsets.ISO_8859_1);
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(b.length + 3);
+        direct.put(new byte[3]).put(b).position(3);
+        assertThat(new StrictHttp1().scan(direct)).isEqualTo(fine(stream)).isEqualTo(stream.indexOf('\u0001'));
+        assertThat(direct.position()).isEqualTo(3);
     }
 
     @Test

@@ -25,7 +25,6 @@ final class CheckedRequests extends ChannelInboundHandlerAdapter {
     private static final String NAME = "qilin-strict-http1";
 
     private final StrictHttp1 rules = new StrictHttp1();
-    private byte[] scratch;
 
     /** Adds the check in front of everything Vert.x will add to {@code child}'s pipeline. */
     static void install(io.netty.channel.Channel child) {
@@ -74,26 +73,6 @@ final class CheckedRequests extends ChannelInboundHandlerAdapter {
         if (buf.hasArray()) {
             return rules.scan(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
         }
-        if (scratch == null) {
-            scratch = new byte[8192];
-        }
-        int fine = 0;
-        for (int at = buf.readerIndex(), end = buf.writerIndex(); at < end; ) {
-            int body = rules.skipBody(end - at); // body bytes are not read by the rules: not copied either
-            fine += body;
-            at += body;
-            if (at == end) {
-                break;
-            }
-            int len = Math.min(scratch.length, end - at);
-            buf.getBytes(at, scratch, 0, len);
-            int ok = rules.scan(scratch, 0, len);
-            fine += ok;
-            if (ok < len) {
-                break;
-            }
-            at += len;
-        }
-        return fine;
+        return rules.scan(buf.nioBuffer(buf.readerIndex(), buf.readableBytes()));
     }
 }
