@@ -32,7 +32,12 @@ public enum Clause {
             + " requests, are answered with a 4xx status, and the same worker goes on serving."),
     C10_LISTENER("The inherited listening sockets are the master's: a kind accepts on them but never changes them."
             + " They stay non-blocking (O_NONBLOCK is shared by every process that holds the socket) and are never"
-            + " bound or listen()ed again (the backlog stays --backlog).");
+            + " bound or listen()ed again (the backlog stays --backlog)."),
+    C11_STRICT_HTTP1("Every kind applies Qilin's HTTP/1.1 request rules (docs/strict-parsing.md): a request that breaks"
+            + " one (obsolete line folding, a bad method, version, field name or value, conflicting or malformed"
+            + " Content-Length and Transfer-Encoding, bad chunk framing, a duplicate or missing Host) is answered with a"
+            + " status line, 400 (501 for an unknown transfer coding), and Connection: close, and the connection is"
+            + " closed; valid requests near each rule are served.");
 
     /** The version of the worker API whose contract this kit checks. */
     public static final String CONTRACT_VERSION = readVersion();

@@ -49,6 +49,8 @@ public abstract class WorkerKindTck {
     private static final int GRACEFUL_TIMEOUT = 30;
     private static final Duration ACCEPT_AT_ONCE = Duration.ofSeconds(1);
     private static final Duration EXIT_AFTER_MASTER_DIES = Duration.ofSeconds(1);
+    /** How long the C11 check waits for each answer and the close after it: a refusal must not wait for more bytes. */
+    private static final int CORPUS_ANSWER_MILLIS = 15_000;
 
     /** This check's directory: the master's log, the log files, the scoreboard; kept for reading after a failure. */
     private Path dir;
@@ -378,6 +380,49 @@ public abstract class WorkerKindTck {
                         ? " answered " + after : " was gone"), m);
             }
         }
+    }
+
+    @Test
+    @DisplayName("C11 strict HTTP/1.1: each request of the corpus gets its status, refusals with Connection: close")
+    protected void strictHttp1Corpus() throws Exception {
+        try (Master m = start(1)) {
+            long pid = m.awaitReadyWorkers(1).get(0);
+            List<String> wrong = new ArrayList<>();
+            for (StrictHttp1Corpus.Vector v : StrictHttp1Corpus.VECTORS) {
+                String problem = checkAnswer(m.port, v);
+                if (problem != null) {
+                    wrong.add(v.name() + " (expected " + v.status() + "): " + problem);
+                }
+            }
+            if (!wrong.isEmpty()) {
+                throw Clause.C11_STRICT_HTTP1.violated(wrong.size() + " of " + StrictHttp1Corpus.VECTORS.size()
+                        + " requests were answered wrongly:\n    " + String.join("\n    ", wrong), m);
+            }
+            RawHttp.Response after = RawHttp.get(m.port, "/pid");
+            if (after.status != 200 || !after.body().trim().equals(Long.toString(pid))) {
+                throw Clause.C11_STRICT_HTTP1.violated("after the corpus, worker " + pid + (Master.alive(pid)
+                        ? " answered " + after : " was gone"), m);
+            }
+        }
+    }
+
+    /** Null when {@code v} got its status (and a refusal said {@code Connection: close}), else what happened. */
+    private static String checkAnswer(int port, StrictHttp1Corpus.Vector v) {
+        RawHttp.Response r;
+        try (Socket s = RawHttp.send(port, v.request())) {
+            s.setSoTimeout(CORPUS_ANSWER_MILLIS);
+            r = RawHttp.read(s);
+        } catch (IOException e) {
+            return e.toString();
+        }
+        if (r.status != v.status()) {
+            return r.toString();
+        }
+        String head = r.text.split("\r\n\r\n", 2)[0].toLowerCase(java.util.Locale.ROOT);
+        if (v.status() >= 400 && !head.contains("\r\nconnection: close")) {
+            return "no Connection: close in " + r.text.split("\r\n\r\n", 2)[0].replace("\r\n", " | ");
+        }
+        return null;
     }
 
     @Test

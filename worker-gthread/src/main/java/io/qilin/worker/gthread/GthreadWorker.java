@@ -260,9 +260,11 @@ final class GthreadWorker extends Worker {
                     // XNIO runs this besides Undertow's own close listener, or at once if already closed
                     c.setCloseListener(closed -> openConnections.decrementAndGet());
                     if (proxied != null) {
-                        proxied.handle(c);
+                        proxied.handle(c); // the request rules go in once the PROXY header is read
                     } else {
-                        open.handleEvent(tls == null ? c : tls.wrapExistingConnection(c, OptionMap.EMPTY, false));
+                        StreamConnection plain = tls == null ? c : tls.wrapExistingConnection(c, OptionMap.EMPTY, false);
+                        CheckedSourceConduit.install(plain);
+                        open.handleEvent(plain);
                     }
                 }
             } catch (IOException e) {

@@ -60,7 +60,7 @@ final class ProxyProtocolAccept {
         new ProxyProtocolOpenListener(afterHeader, tls, http.getBufferPool(), OptionMap.EMPTY).handleEvent(connection);
     }
 
-    /** The HTTP listener, noting first that the header was read. */
+    /** The HTTP listener, noting first that the header was read, with Qilin's request rules in front of it. */
     private static final class HeaderRead implements OpenListener {
         private final OpenListener delegate;
         private final Runnable onOpen;
@@ -73,6 +73,7 @@ final class ProxyProtocolAccept {
         @Override
         public void handleEvent(StreamConnection connection) {
             onOpen.run();
+            CheckedSourceConduit.install(connection); // after the header and the TLS handshake's wrapping
             delegate.handleEvent(connection);
         }
 

@@ -1,5 +1,6 @@
 package io.qilin.worker.sync;
 
+import io.qilin.worker.internal.StrictHttp1;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -19,6 +20,9 @@ final class RequestFraming {
 
     private enum Chunk { SIZE, DATA, DATA_END, TRAILER }
 
+    /** Qilin's request rules: a request that breaks one is handed on at once, for the handler to refuse. */
+    private final StrictHttp1 rules = new StrictHttp1();
+    private int checked;
     private final int maxHead;
     private final long maxBody;
     private int headEnd = -1;
@@ -48,6 +52,12 @@ final class RequestFraming {
         }
         if (end >= 0) {
             return len >= end ? Status.COMPLETE : Status.NEED_MORE;
+        }
+        rules.scan(buf, checked, len - checked);
+        checked = len;
+        if (rules.violation() != null) {
+            end = len;
+            return Status.COMPLETE;
         }
         if (headEnd < 0) {
             headEnd = findBlankLine(buf, Math.max(0, scanned - 3), len);

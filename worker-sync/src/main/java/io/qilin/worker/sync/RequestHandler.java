@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpHandler;
 import io.qilin.worker.AccessLog;
 import io.qilin.worker.Forwarded;
 import io.qilin.worker.WorkerConfig;
+import io.qilin.worker.internal.StrictHttp1;
 import java.io.BufferedOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -32,6 +33,7 @@ import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.io.DefaultBHttpServerConnection;
 import org.apache.hc.core5.http.impl.io.DefaultHttpRequestParser;
 import org.apache.hc.core5.http.impl.io.DefaultHttpResponseWriterFactory;
+import org.apache.hc.core5.http.impl.io.SocketHolder;
 import org.apache.hc.core5.http.impl.EnglishReasonPhraseCatalog;
 import org.apache.hc.core5.util.CharArrayBuffer;
 import org.slf4j.Logger;
@@ -92,8 +94,7 @@ final class RequestHandler {
     /** Serves a connection whose PROXY header named {@code client} (null: the peer is the client). */
     void serve(Socket socket, InetSocketAddress client) {
         LineTrackingParser parser = new LineTrackingParser(http1);
-        DefaultBHttpServerConnection conn = new DefaultBHttpServerConnection("http", http1, null, null,
-                StrictFraming.INSTANCE, null, cfg -> parser, DefaultHttpResponseWriterFactory.INSTANCE);
+        CheckedConnection conn = new CheckedConnection(http1, parser);
         boolean counted = false;
         try (socket) {
             socket.setSoTimeout(socketTimeoutMillis);
@@ -111,6 +112,10 @@ final class RequestHandler {
                     return;
                 }
                 conn.receiveRequestEntity(request);
+            } catch (CheckedInput.MalformedRequestException e) {
+                log.warn("Invalid request from {}: {}", socket.getRemoteSocketAddress(), e.getMessage());
+                ErrorPage.write(socket.getOutputStream(), e.violation.status(), e.getMessage());
+                return;
             } catch (HttpException | MessageConstraintException e) {
                 int status = statusOf(e, parser.requestLineLength() >= 0);
                 log.warn("Invalid request from {}: {}", socket.getRemoteSocketAddress(), e.getMessage());
@@ -133,8 +138,8 @@ final class RequestHandler {
         }
     }
 
-    private void handle(Socket socket, InetSocketAddress client, DefaultBHttpServerConnection conn,
-            ClassicHttpRequest request) throws IOException {
+    private void handle(Socket socket, InetSocketAddress client, CheckedConnection conn, ClassicHttpRequest request)
+            throws IOException {
         ProtocolVersion version = request.getVersion() == null ? HttpVersion.HTTP_1_1 : request.getVersion();
         Header expect = request.getFirstHeader("Expect");
         if (expect != null && version.greaterEquals(HttpVersion.HTTP_1_1)) {
@@ -341,6 +346,26 @@ final class RequestHandler {
         @Override
         public void close() {
             // closing httpcore5's content stream would read the rest of the body; the socket close ends it
+        }
+    }
+
+    /** httpcore5's server connection, reading its socket through {@link CheckedInput}: Qilin's rules come first. */
+    private static final class CheckedConnection extends DefaultBHttpServerConnection {
+        private final StrictHttp1 rules = new StrictHttp1();
+
+        CheckedConnection(Http1Config http1, LineTrackingParser parser) {
+            super("http", http1, null, null, StrictFraming.INSTANCE, null, cfg -> parser,
+                    DefaultHttpResponseWriterFactory.INSTANCE);
+        }
+
+        @Override
+        public void bind(Socket socket) throws IOException {
+            bind(new SocketHolder(socket) {
+                @Override
+                protected InputStream getInputStream(Socket s) throws IOException {
+                    return new CheckedInput(super.getInputStream(s), rules);
+                }
+            });
         }
     }
 

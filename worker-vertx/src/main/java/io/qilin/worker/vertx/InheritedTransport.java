@@ -41,8 +41,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * inherited listening sockets, handed out once each in listener order. They are already bound and
  * listening, so Vert.x's own {@code bind()} on them is dropped. They accept nothing until
  * {@link #startAccepting()}, and their pipelines cap the connections this worker holds at
- * {@code --worker-connections} and, with {@code --proxy-protocol}, close a connection from a peer not in
- * {@code --proxy-allow-from} before Vert.x's PROXY decoder (or anything else) reads from it.
+ * {@code --worker-connections}; with {@code --proxy-protocol}, close a connection from a peer not in
+ * {@code --proxy-allow-from} before Vert.x's PROXY decoder (or anything else) reads from it; and put
+ * Qilin's request rules in front of Vert.x's HTTP decoder ({@link CheckedRequests}).
  */
 final class InheritedTransport implements Transport {
     /** An inherited socket and the address Vert.x must ask for to get it. */
@@ -209,6 +210,7 @@ final class InheritedTransport implements Transport {
                 updateAccepting();
             });
             updateAccepting();
+            CheckedRequests.install(child);
             ctx.fireChannelRead(child);
         }
 
