@@ -1,8 +1,11 @@
 package io.qilin.worker.gthread;
 
+import static io.qilin.tck.client.RawClient.ascii;
+import static io.qilin.tck.client.RawClient.notReading;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.qilin.tck.client.RawClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -22,23 +25,7 @@ class SlowClientsTest {
     }
 
     private static String exchange(int port, String raw) throws IOException {
-        try (Socket s = open(port, raw)) {
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
-    }
-
-    /**
-     * A client that will not read: its receive buffer is fixed small before it connects, as Linux would
-     * otherwise grow it (tcp_rmem, up to 32 MiB here) until the whole response fits in the kernel.
-     */
-    private static Socket openNotReading(int port, String sent) throws IOException {
-        Socket s = new Socket();
-        s.setReceiveBufferSize(64 * 1024);
-        s.connect(new java.net.InetSocketAddress("127.0.0.1", port));
-        s.setSoTimeout(20_000);
-        s.getOutputStream().write(sent.getBytes(StandardCharsets.ISO_8859_1));
-        s.getOutputStream().flush();
-        return s;
+        return RawClient.exchange(port, ascii(raw));
     }
 
     @Test
@@ -79,7 +66,7 @@ class SlowClientsTest {
     @Test
     void aClientThatNeverReadsFreesTheOnlyThreadAfterTheWriteTimeout() throws Exception {
         try (RunningWorker w = RunningWorker.start(Map.of("THREADS", 1, "WRITE_TIMEOUT", 1, "KEEP_ALIVE", 0));
-                Socket greedy = openNotReading(w.port, "GET /big HTTP/1.1\r\nHost: x\r\n\r\n")) {
+                Socket greedy = notReading(w.port, "GET /big HTTP/1.1\r\nHost: x\r\n\r\n")) {
             InputStream in = greedy.getInputStream();
             // the only thread must be writing /big before the next request comes, or that one is served first
             // and the client below reads /big at leisure (CI saw exactly that on a slow run)

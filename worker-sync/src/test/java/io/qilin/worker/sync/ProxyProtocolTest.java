@@ -1,5 +1,8 @@
 package io.qilin.worker.sync;
 
+import static io.qilin.tck.client.RawClient.ascii;
+import static io.qilin.tck.client.RawClient.body;
+import static io.qilin.tck.client.RawClient.proxyV2Tcp4;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpHandler;
@@ -8,11 +11,9 @@ import io.qilin.worker.ListenerSpec;
 import io.qilin.worker.Worker;
 import io.qilin.worker.WorkerConfig;
 import io.qilin.worker.WorkerContext;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -69,66 +70,35 @@ class ProxyProtocolTest {
     }
 
     /** Sends each part in a write of its own, then reads until the server closes. */
-    private static String exchange(int port, byte[]... parts) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(20_000);
-            ByteArrayOutputStream got = new ByteArrayOutputStream();
-            try {
-                for (byte[] part : parts) {
-                    s.getOutputStream().write(part);
-                    s.getOutputStream().flush();
-                }
-                s.getInputStream().transferTo(got);
-            } catch (java.net.SocketException reset) {
-                // closed before our bytes were all sent or read: a reset or a broken pipe, which is a close too
-            }
-            String response = got.toString(StandardCharsets.ISO_8859_1);
-            int body = response.indexOf("\r\n\r\n");
-            return body < 0 ? response : response.substring(body + 4);
-        }
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    static byte[] v2Tcp4(int a, int b, int c, int d, int port) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A, 0x21, 0x11, 0, 12});
-        out.writeBytes(new byte[] {(byte) a, (byte) b, (byte) c, (byte) d, 127, 0, 0, 1});
-        out.writeBytes(new byte[] {(byte) (port >> 8), (byte) port, 0x1f, 0x40});
-        return out.toByteArray();
-    }
-
-    @Test
+                @Test
     void theHeaderNamesTheClient() throws Exception {
         int port = start();
-        assertThat(exchange(port, ascii("PROXY TCP4 203.0.113.7 127.0.0.1 51234 8000\r\n" + REQUEST)))
+        assertThat(body(port, ascii("PROXY TCP4 203.0.113.7 127.0.0.1 51234 8000\r\n" + REQUEST)))
                 .isEqualTo("203.0.113.7 http");
-        assertThat(exchange(port, ascii("PROXY TCP6 2001:db8::7 ::1 51"), ascii("234 8000\r\nGET / HT"), ascii("TP/1.1\r\n"),
+        assertThat(body(port, ascii("PROXY TCP6 2001:db8::7 ::1 51"), ascii("234 8000\r\nGET / HT"), ascii("TP/1.1\r\n"),
                 ascii("Host: x\r\n\r\n"))).isEqualTo("2001:db8:0:0:0:0:0:7 http");
-        assertThat(exchange(port, v2Tcp4(198, 51, 100, 9, 4000), ascii(REQUEST))).isEqualTo("198.51.100.9 http");
-        assertThat(exchange(port, ascii("PROXY UNKNOWN\r\n" + REQUEST))).isEqualTo("127.0.0.1 http");
+        assertThat(body(port, proxyV2Tcp4(198, 51, 100, 9, 4000), ascii(REQUEST))).isEqualTo("198.51.100.9 http");
+        assertThat(body(port, ascii("PROXY UNKNOWN\r\n" + REQUEST))).isEqualTo("127.0.0.1 http");
     }
 
     @Test
     void noHeaderAMalformedOneOrADisallowedPeerIsClosedUnanswered() throws Exception {
         int port = start();
-        assertThat(exchange(port, ascii(REQUEST))).isEmpty();
-        assertThat(exchange(port, ascii("PROXY TCP4 203.0.113.7 127.0.0.1 51234\r\n" + REQUEST))).isEmpty();
-        assertThat(exchange(port, ascii("PROXY TCP4 203.0.113.7 127.0.0.1 51234 8000\r\n" + REQUEST)))
+        assertThat(body(port, ascii(REQUEST))).isEmpty();
+        assertThat(body(port, ascii("PROXY TCP4 203.0.113.7 127.0.0.1 51234\r\n" + REQUEST))).isEmpty();
+        assertThat(body(port, ascii("PROXY TCP4 203.0.113.7 127.0.0.1 51234 8000\r\n" + REQUEST)))
                 .as("still serving").isEqualTo("203.0.113.7 http");
         stop();
         int other = start("PROXY_ALLOW_IPS", "10.0.0.0/8");
-        assertThat(exchange(other, ascii("PROXY TCP4 203.0.113.7 127.0.0.1 51234 8000\r\n" + REQUEST))).isEmpty();
+        assertThat(body(other, ascii("PROXY TCP4 203.0.113.7 127.0.0.1 51234 8000\r\n" + REQUEST))).isEmpty();
     }
 
     @Test
     void forwardedHeadersAreTrustedByTheProxiedClientsAddress() throws Exception {
         int port = start("FORWARDED_ALLOW_IPS", "203.0.113.0/24");
-        assertThat(exchange(port, ascii("PROXY TCP4 203.0.113.7 127.0.0.1 51234 8000\r\n"
+        assertThat(body(port, ascii("PROXY TCP4 203.0.113.7 127.0.0.1 51234 8000\r\n"
                 + "GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-Proto: https\r\n\r\n"))).isEqualTo("203.0.113.7 https");
-        assertThat(exchange(port, ascii("PROXY TCP4 198.51.100.9 127.0.0.1 51234 8000\r\n"
+        assertThat(body(port, ascii("PROXY TCP4 198.51.100.9 127.0.0.1 51234 8000\r\n"
                 + "GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-Proto: https\r\n\r\n"))).isEqualTo("198.51.100.9 http");
     }
 }

@@ -9,6 +9,7 @@ import io.qilin.worker.ListenerSpec;
 import io.qilin.worker.Worker;
 import io.qilin.worker.WorkerConfig;
 import io.qilin.worker.WorkerContext;
+import io.qilin.tck.client.RawClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -98,17 +99,8 @@ class SlowClientsTest {
         return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
     }
 
-    /**
-     * A client that will not read: its receive buffer is fixed small before it connects, as Linux would
-     * otherwise grow it (tcp_rmem, up to 32 MiB here) until the whole response fits in the kernel.
-     */
     private Socket openNotReading(int port, String sent) throws IOException {
-        Socket s = new Socket();
-        s.setReceiveBufferSize(64 * 1024);
-        s.connect(new java.net.InetSocketAddress("127.0.0.1", port));
-        s.setSoTimeout(20_000);
-        s.getOutputStream().write(sent.getBytes(StandardCharsets.ISO_8859_1));
-        s.getOutputStream().flush();
+        Socket s = RawClient.notReading(port, sent);
         clients.add(s);
         return s;
     }

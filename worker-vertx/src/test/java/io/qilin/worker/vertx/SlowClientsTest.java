@@ -1,8 +1,11 @@
 package io.qilin.worker.vertx;
 
+import static io.qilin.tck.client.RawClient.ascii;
+import static io.qilin.tck.client.RawClient.notReading;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.qilin.tck.client.RawClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -21,9 +24,7 @@ class SlowClientsTest {
     }
 
     private static String exchange(int port, String raw) throws IOException {
-        try (Socket s = open(port, raw)) {
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
+        return RawClient.exchange(port, ascii(raw));
     }
 
     private static RunningWorker start(String... settings) throws IOException {
@@ -34,20 +35,6 @@ class SlowClientsTest {
             }
             return b;
         });
-    }
-
-    /**
-     * A client that will not read: its receive buffer is fixed small before it connects, as Linux would
-     * otherwise grow it (tcp_rmem, up to 32 MiB here) until the whole response fits in the kernel.
-     */
-    private static Socket openNotReading(int port, String sent) throws IOException {
-        Socket s = new Socket();
-        s.setReceiveBufferSize(64 * 1024);
-        s.connect(new java.net.InetSocketAddress("127.0.0.1", port));
-        s.setSoTimeout(20_000);
-        s.getOutputStream().write(sent.getBytes(StandardCharsets.ISO_8859_1));
-        s.getOutputStream().flush();
-        return s;
     }
 
     @Test
@@ -82,7 +69,7 @@ class SlowClientsTest {
     @Test
     void aClientThatNeverReadsIsCutAtTheWriteTimeout() throws Exception {
         try (RunningWorker w = start("WRITE_TIMEOUT", "1");
-                Socket greedy = openNotReading(w.port, "GET /big HTTP/1.1\r\nHost: x\r\n\r\n")) {
+                Socket greedy = notReading(w.port, "GET /big HTTP/1.1\r\nHost: x\r\n\r\n")) {
             assertThat(exchange(w.port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200 ");
             InputStream in = greedy.getInputStream();
             byte[] buf = new byte[65536];
