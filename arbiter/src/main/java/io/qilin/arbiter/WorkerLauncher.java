@@ -103,6 +103,10 @@ final class WorkerLauncher {
                 .set(WorkerEnv.SYSLOG_ACCESS, s.get(Settings.SYSLOG) && !s.get(Settings.DISABLE_REDIRECT_ACCESS_TO_SYSLOG))
                 .set(WorkerEnv.CERTFILE, absolute(s.get(Settings.CERTFILE)))
                 .set(WorkerEnv.KEYFILE, absolute(s.get(Settings.KEYFILE)))
+                .set(WorkerEnv.CA_CERTS, absolute(s.get(Settings.CA_CERTS)))
+                .set(WorkerEnv.CERT_REQS, s.get(Settings.CERT_REQS))
+                .set(WorkerEnv.CIPHERS, s.get(Settings.CIPHERS))
+                .set(WorkerEnv.TLS_MIN_VERSION, s.get(Settings.TLS_MIN_VERSION))
                 .set(WorkerEnv.FORWARDED_ALLOW_IPS, s.get(Settings.FORWARDED_ALLOW_IPS))
                 .set(WorkerEnv.SECURE_SCHEME_HEADERS, s.get(Settings.SECURE_SCHEME_HEADERS).isBlank() ? "none"
                         : s.get(Settings.SECURE_SCHEME_HEADERS))

@@ -2,6 +2,7 @@ package io.qilin.examples;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpsExchange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@code /echo}: the request body back;</li>
  *   <li>{@code /big?mb=N}: N MiB of zeros (default 64), for a client that does not read;</li>
  *   <li>{@code /whoami}: the client's address and the scheme, as the worker sees them;</li>
+ *   <li>{@code /peer}: the subject of the client's TLS certificate, {@code none} without one, {@code plain} without TLS;</li>
  *   <li>{@code /leak?mb=N}: keeps N more MiB (default 16) for as long as the worker lives, a memory leak;</li>
  *   <li>anything else: {@code ok}.</li>
  * </ul>
@@ -69,6 +71,9 @@ public class TestApp implements HttpHandler {
                 send(exchange, 200, (exchange.getRemoteAddress().getAddress().getHostAddress() + " "
                         + exchange.getAttribute("qilin.scheme")).getBytes(StandardCharsets.US_ASCII));
                 break;
+            case "/peer":
+                send(exchange, 200, peerSubject(exchange).getBytes(StandardCharsets.UTF_8));
+                break;
             case "/leak":
                 synchronized (LEAKED) {
                     for (int i = 0; i < number(exchange.getRequestURI().getQuery(), "mb=", 16); i++) {
@@ -85,6 +90,18 @@ public class TestApp implements HttpHandler {
     /** Tests wait for this line to know a slow request is in flight. */
     private static void started(HttpExchange exchange) {
         System.err.println("TestApp: " + exchange.getRequestURI() + " started in pid " + ProcessHandle.current().pid());
+    }
+
+    private static String peerSubject(HttpExchange exchange) {
+        if (!(exchange instanceof HttpsExchange) || ((HttpsExchange) exchange).getSSLSession() == null) {
+            return "plain";
+        }
+        try {
+            java.security.cert.Certificate[] chain = ((HttpsExchange) exchange).getSSLSession().getPeerCertificates();
+            return ((java.security.cert.X509Certificate) chain[0]).getSubjectX500Principal().getName();
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return "none";
+        }
     }
 
     private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {

@@ -307,6 +307,24 @@ class BadInputCorpusIT {
                         + "certificate in {tls}/cert.pem (CN=localhost))"));
         all.add(tls("check-config-garbage", "--check-config with a plain-text certificate", "{tls}/text.pem", "{tls}/key.pem",
                 "--check-config").fails("Invalid value for certfile from the command line: {tls}/text.pem (no PEM certificate in it (-----BEGIN CERTIFICATE-----))"));
+        all.add(tls("ca-certs-missing", "--ca-certs naming no file", "{tls}/cert.pem", "{tls}/key.pem", "--ca-certs", "{tls}/none.pem")
+                .fails("Invalid value for ca_certs from the command line: {tls}/none.pem (no such file)"));
+        all.add(tls("ca-certs-no-certificate", "--ca-certs with no certificate in it", "{tls}/cert.pem", "{tls}/key.pem", "--ca-certs", "{tls}/text.pem")
+                .fails("Invalid value for ca_certs from the command line: {tls}/text.pem (no PEM certificate in it (-----BEGIN CERTIFICATE-----))"));
+        all.add(tls("ca-certs-a-key", "--ca-certs naming a private key", "{tls}/cert.pem", "{tls}/key.pem", "--ca-certs", "{tls}/key.pem")
+                .fails("Invalid value for ca_certs from the command line: {tls}/key.pem (a private key, not a certificate)"));
+        all.add(tls("check-config-ca-certs", "--check-config with --ca-certs naming no file", "{tls}/cert.pem", "{tls}/key.pem", "--ca-certs", "{tls}/none.pem", "--check-config")
+                .fails("Invalid value for ca_certs from the command line: {tls}/none.pem (no such file)"));
+        all.add(tls("cert-reqs-unknown", "--cert-reqs maybe", "{tls}/cert.pem", "{tls}/key.pem", "--cert-reqs", "maybe")
+                .fails("Invalid value for cert_reqs from the command line: maybe (one of none, optional, required)"));
+        all.add(tls("ciphers-openssl-name", "--ciphers with an OpenSSL name", "{tls}/cert.pem", "{tls}/key.pem", "--ciphers", "ECDHE-RSA-AES128-GCM-SHA256")
+                .fails("Invalid value for ciphers from the command line: ECDHE-RSA-AES128-GCM-SHA256 (unknown cipher suite ECDHE-RSA-AES128-GCM-SHA256; give JSSE names such as TLS_AES_128_GCM_SHA256 or TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, not OpenSSL's)"));
+        all.add(tls("ciphers-none-for-tls13", "--tls-min-version 1.3 with only TLS 1.2 cipher suites", "{tls}/cert.pem", "{tls}/key.pem", "--tls-min-version", "1.3", "--ciphers", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")
+                .fails("Invalid value for ciphers from the command line: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (no TLS 1.3 cipher suite (TLS_AES_..., TLS_CHACHA20_...) while --tls-min-version is 1.3)"));
+        all.add(tls("tls-min-version-unknown", "--tls-min-version 1.1", "{tls}/cert.pem", "{tls}/key.pem", "--tls-min-version", "1.1")
+                .fails("Invalid value for tls_min_version from the command line: 1.1 (one of 1.2, 1.3)"));
+        all.add(tlsCase("ca-certs-without-certfile", "--ca-certs without --certfile", "--ca-certs", "{tls}/cert.pem")
+                .fails("Invalid value for ca_certs from the command line: {tls}/cert.pem (needs --certfile and --keyfile)"));
         all.add(tls("daemon-swapped", "-D with certfile and keyfile swapped", "{tls}/key.pem", "{tls}/cert.pem", "-D")
                 .fails("Invalid value for certfile from the command line: {tls}/key.pem (a private key, not a certificate; are certfile and keyfile swapped?)"));
         return all.stream();

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpPrincipal;
+import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -18,14 +19,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLSession;
 
 /**
  * A JDK {@link HttpExchange} over any server's request, so portable {@link HttpHandler} applications
  * run on every worker kind. A kind fills in the request and implements {@link #openResponse}; the
  * JDK's rules hold: {@code sendResponseHeaders(code, n)} with n &gt; 0 is a fixed length, 0 an
  * unknown length, -1 no body.
+ *
+ * <p>It is an {@link HttpsExchange} on every connection: {@link #getSSLSession()} is the TLS session
+ * (the client's certificates: {@code getSSLSession().getPeerCertificates()}), or null on plain HTTP;
+ * the attribute {@value Forwarded#SCHEME_ATTRIBUTE} says which.
  */
-public abstract class PortableExchange extends HttpExchange {
+public abstract class PortableExchange extends HttpsExchange {
     /** Passed to {@link #openResponse} for a body whose length is not known in advance. */
     protected static final long UNKNOWN_LENGTH = -2;
 
@@ -42,6 +48,7 @@ public abstract class PortableExchange extends HttpExchange {
     private OutputStream wire;
     private int responseCode = -1;
     private long responseBytes;
+    private SSLSession sslSession;
 
     protected PortableExchange(String method, URI uri, String protocol, Headers requestHeaders,
             InputStream body, InetSocketAddress local, InetSocketAddress remote) {
@@ -208,6 +215,17 @@ public abstract class PortableExchange extends HttpExchange {
         if (o != null) {
             out = o;
         }
+    }
+
+    /** The connection's TLS session, or null on plain HTTP. */
+    @Override
+    public SSLSession getSSLSession() {
+        return sslSession;
+    }
+
+    /** Set by the kind on a TLS connection. */
+    protected final void setSslSession(SSLSession session) {
+        this.sslSession = session;
     }
 
     @Override

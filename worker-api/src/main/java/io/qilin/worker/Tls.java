@@ -18,15 +18,24 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * TLS for every kind from {@code --certfile} and {@code --keyfile}: a PEM certificate chain and an
  * unencrypted PEM key, PKCS#8 (what {@code openssl req -nodes} writes; RSA, EC or Ed25519) or PKCS#1
  * ({@code BEGIN RSA PRIVATE KEY}). The master reads both with the same methods before any worker starts.
+ * The one place that turns the TLS settings into JSSE objects: {@link #serverContext} (the key and, with
+ * {@code --ca-certs}, the CAs that client certificates are verified against) and {@link #serverParameters}
+ * (protocols, cipher suites and whether a client certificate is asked for); every kind uses both.
  */
 public final class Tls {
+    /** What {@link #certificates} says of a file holding a private key instead. */
+    public static final String NOT_A_CERTIFICATE = "a private key, not a certificate";
     private static final String CERTIFICATE = "CERTIFICATE";
     private static final String PKCS8 = "PRIVATE KEY";
     private static final String PKCS1_RSA = "RSA PRIVATE KEY";
@@ -42,12 +51,47 @@ public final class Tls {
         return !config.get(WorkerEnv.CERTFILE).isEmpty();
     }
 
-    /** A server {@link SSLContext} for the configured certificate and key. */
+    /** {@code --cert-reqs}: whether the server asks for a client certificate, and whether it must be sent. */
+    public enum ClientAuth {
+        /** Not asked for. */
+        NONE,
+        /** Asked for, and verified against {@code --ca-certs} when sent. */
+        OPTIONAL,
+        /** Asked for and verified; without one the handshake fails. */
+        REQUIRED;
+
+        /** none, optional or required (any case), or Gunicorn's numbers 0, 1 and 2; null for anything else. */
+        public static ClientAuth parse(String value) {
+            switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "none":
+                case "0":
+                    return NONE;
+                case "optional":
+                case "1":
+                    return OPTIONAL;
+                case "required":
+                case "2":
+                    return REQUIRED;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    /** A server {@link SSLContext} for the configured certificate and key, trusting {@code --ca-certs} for clients. */
     public static SSLContext serverContext(WorkerConfig config) throws IOException, GeneralSecurityException {
-        return serverContext(Path.of(config.get(WorkerEnv.CERTFILE)), Path.of(config.get(WorkerEnv.KEYFILE)));
+        String caCerts = config.get(WorkerEnv.CA_CERTS);
+        return serverContext(Path.of(config.get(WorkerEnv.CERTFILE)), Path.of(config.get(WorkerEnv.KEYFILE)),
+                caCerts.isEmpty() ? null : Path.of(caCerts));
     }
 
     public static SSLContext serverContext(Path certFile, Path keyFile) throws IOException, GeneralSecurityException {
+        return serverContext(certFile, keyFile, null);
+    }
+
+    /** {@code caCerts} null: client certificates are verified against the JDK's default CAs. */
+    public static SSLContext serverContext(Path certFile, Path keyFile, Path caCerts)
+            throws IOException, GeneralSecurityException {
         List<X509Certificate> chain = certificates(certFile);
         PrivateKey key = privateKey(keyFile);
         KeyStore store = KeyStore.getInstance("PKCS12");
@@ -57,8 +101,71 @@ public final class Tls {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(store, none);
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), null, null);
+        ctx.init(kmf.getKeyManagers(), caCerts == null ? null : trustManagers(caCerts).getTrustManagers(), null);
         return ctx;
+    }
+
+    /** The CAs of a PEM bundle ({@code --ca-certs}), as the trust that client certificates are verified against. */
+    public static TrustManagerFactory trustManagers(Path caCerts) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        int n = 0;
+        for (X509Certificate ca : certificates(caCerts)) {
+            store.setCertificateEntry("ca-" + n++, ca);
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(store);
+        return tmf;
+    }
+
+    /**
+     * The handshake's parameters from {@code --tls-min-version}, {@code --ciphers} and {@code --cert-reqs}:
+     * protocols always set, cipher suites only when configured (else the JDK's defaults).
+     */
+    public static SSLParameters serverParameters(WorkerConfig config) {
+        SSLParameters params = new SSLParameters();
+        params.setProtocols(protocols(config.get(WorkerEnv.TLS_MIN_VERSION)).toArray(new String[0]));
+        List<String> ciphers = ciphers(config.get(WorkerEnv.CIPHERS));
+        if (!ciphers.isEmpty()) {
+            params.setCipherSuites(ciphers.toArray(new String[0]));
+        }
+        params.setUseCipherSuitesOrder(true);
+        ClientAuth auth = ClientAuth.parse(config.get(WorkerEnv.CERT_REQS));
+        // each setter clears the other
+        if (auth == ClientAuth.REQUIRED) {
+            params.setNeedClientAuth(true);
+        } else if (auth == ClientAuth.OPTIONAL) {
+            params.setWantClientAuth(true);
+        }
+        return params;
+    }
+
+    /** The protocols enabled from a minimum version, {@code 1.2} or {@code 1.3}, newest first. */
+    public static List<String> protocols(String minVersion) {
+        return "1.3".equals(minVersion.trim()) ? List.of("TLSv1.3") : List.of("TLSv1.3", "TLSv1.2");
+    }
+
+    /** {@code --ciphers}: JSSE cipher suite names separated by commas, colons or spaces; empty for the defaults. */
+    public static List<String> ciphers(String list) {
+        List<String> out = new ArrayList<>();
+        for (String name : list.split("[,:\\s]+")) {
+            if (!name.isEmpty()) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    /** The names among {@code ciphers} this JVM does not support (an OpenSSL name, a typo). */
+    public static List<String> unsupportedCiphers(List<String> ciphers) throws GeneralSecurityException {
+        List<String> supported = List.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
+        List<String> out = new ArrayList<>();
+        for (String c : ciphers) {
+            if (!supported.contains(c)) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     /**
@@ -70,7 +177,7 @@ public final class Tls {
         String pem = Files.readString(certFile, StandardCharsets.ISO_8859_1);
         if (!pem.contains(begin(CERTIFICATE))) {
             if (pem.contains("PRIVATE KEY-----")) {
-                throw new GeneralSecurityException("a private key, not a certificate; are certfile and keyfile swapped?");
+                throw new GeneralSecurityException(NOT_A_CERTIFICATE);
             }
             throw new GeneralSecurityException("no PEM certificate in it (" + begin(CERTIFICATE) + ")");
         }

@@ -208,6 +208,24 @@ public final class Settings {
     public static final Setting<String> KEYFILE = Setting.string("keyfile", MECHANICS, "FILE", null,
             "TLS private key (PEM, unencrypted): PKCS#8 (BEGIN PRIVATE KEY: RSA, EC or Ed25519) or PKCS#1 (BEGIN RSA "
                     + "PRIVATE KEY). Any other form is refused with the openssl command that converts it.", "--keyfile");
+    public static final Setting<String> CA_CERTS = Setting.string("ca_certs", MECHANICS, "FILE", null,
+            "With --certfile: a PEM bundle of the CAs that client certificates are verified against (default: the "
+                    + "JDK's CAs). Checked by the master at start, as --certfile is.", "--ca-certs");
+    public static final Setting<String> CERT_REQS = Setting.string("cert_reqs", MECHANICS, "MODE", "none",
+            "With --certfile: client certificates. none: not asked for; optional: asked for, verified if sent; "
+                    + "required: a client without a valid one fails the handshake. Gunicorn's 0, 1 and 2 work too. "
+                    + "The application sees the client's chain as getSSLSession().getPeerCertificates() (the exchange "
+                    + "is an HttpsExchange).", "--cert-reqs")
+            .requiring(v -> io.qilin.worker.Tls.ClientAuth.parse(v) != null, "one of none, optional, required");
+    public static final Setting<String> CIPHERS = Setting.string("ciphers", MECHANICS, "LIST", null,
+            "With --certfile: the cipher suites offered, as JSSE names (TLS_AES_128_GCM_SHA256, "
+                    + "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256; not OpenSSL's names), comma or colon separated, "
+                    + "preferred first. Default: the JDK's. A name the JVM does not know is refused at start.",
+            "--ciphers");
+    public static final Setting<String> TLS_MIN_VERSION = Setting.string("tls_min_version", MECHANICS, "VERSION", "1.2",
+            "With --certfile: the oldest TLS version accepted, 1.2 or 1.3 (Gunicorn's deprecated ssl_version).",
+            "--tls-min-version")
+            .oneOf("1.2", "1.3");
     public static final Setting<String> AOT_CACHE = Setting.string("aot_cache", JAVA, "MODE", "off",
             "auto: on JDK 25+, workers boot from an AOT cache (JEP 483/514) kept in the master's private directory "
                     + "(see --worker-tmp-dir) and keyed by the JDK, the worker JVM options and the jars. When none fits, "
@@ -298,7 +316,7 @@ public final class Settings {
             LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, LIMIT_REQUEST_BODY, HEADER_TIMEOUT,
             BODY_TIMEOUT, WRITE_TIMEOUT, RELOAD, RELOAD_EXTRA_FILES, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
             RAW_ENV, PIDFILE, WORKER_TMP_DIR, CONTROL_SOCKET, PROC_NAME, CHDIR, USER, GROUP, INITGROUPS, UMASK,
-            FORWARDED_ALLOW_IPS, SECURE_SCHEME_HEADERS, PROXY_PROTOCOL, PROXY_ALLOW_IPS, SERVLET_CONTEXT_PATH, CERTFILE, KEYFILE, AOT_CACHE, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
+            FORWARDED_ALLOW_IPS, SECURE_SCHEME_HEADERS, PROXY_PROTOCOL, PROXY_ALLOW_IPS, SERVLET_CONTEXT_PATH, CERTFILE, KEYFILE, CA_CERTS, CERT_REQS, CIPHERS, TLS_MIN_VERSION, AOT_CACHE, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
             ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, HEALTH_BIND, LOGLEVEL, CAPTURE_OUTPUT, LOG_CONFIG, SYSLOG, SYSLOG_ADDR,
             SYSLOG_PREFIX, SYSLOG_FACILITY, DISABLE_REDIRECT_ACCESS_TO_SYSLOG, HOOKS, REUSE_PORT, STATSD_HOST, STATSD_PREFIX);
 

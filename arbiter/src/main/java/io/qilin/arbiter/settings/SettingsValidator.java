@@ -4,6 +4,7 @@ import io.qilin.arbiter.listen.BindAddress;
 import io.qilin.arbiter.posix.Accounts;
 import io.qilin.arbiter.posix.LibC;
 import io.qilin.arbiter.tls.TlsMaterial;
+import io.qilin.worker.Tls;
 import io.qilin.worker.AccessLog;
 import java.io.IOException;
 import java.io.InputStream;
@@ -195,6 +196,7 @@ final class SettingsValidator {
         String cert = s.get(Settings.CERTFILE);
         String key = s.get(Settings.KEYFILE);
         if (cert == null && key == null) {
+            refuseTlsOptionsWithoutCertfile();
             return;
         }
         if (cert == null || key == null) {
@@ -211,6 +213,44 @@ final class SettingsValidator {
         } catch (TlsMaterial.BadFile e) {
             boolean certBad = e.which() == TlsMaterial.BadFile.Which.CERTFILE;
             throw invalid(certBad ? Settings.CERTFILE : Settings.KEYFILE, certBad ? cert : key, e.getMessage());
+        }
+        validateClientCertificates();
+        String ciphers = s.get(Settings.CIPHERS);
+        if (ciphers != null) {
+            String problem = TlsMaterial.cipherProblem(Tls.ciphers(ciphers), Tls.protocols(s.get(Settings.TLS_MIN_VERSION)));
+            if (problem != null) {
+                throw invalid(Settings.CIPHERS, ciphers, problem);
+            }
+        }
+    }
+
+    /** --ca-certs must hold a certificate; --cert-reqs without it verifies against the JDK's CAs, which is worth saying. */
+    private void validateClientCertificates() {
+        String caCerts = s.get(Settings.CA_CERTS);
+        if (caCerts == null) {
+            if (Tls.ClientAuth.parse(s.get(Settings.CERT_REQS)) != Tls.ClientAuth.NONE) {
+                warnings.add("cert_reqs is " + s.get(Settings.CERT_REQS) + " without ca_certs: client certificates are "
+                        + "verified against the JDK's CAs (from " + s.source(Settings.CERT_REQS) + ")");
+            }
+            return;
+        }
+        readableFile(Settings.CA_CERTS);
+        try {
+            TlsMaterial.loadCaCerts(Path.of(caCerts));
+        } catch (TlsMaterial.BadFile e) {
+            throw invalid(Settings.CA_CERTS, caCerts, e.getMessage());
+        }
+    }
+
+    /** A TLS setting given without --certfile would be silently ignored: refused instead. */
+    private void refuseTlsOptionsWithoutCertfile() {
+        for (Setting<String> option : List.of(Settings.CA_CERTS, Settings.CIPHERS)) {
+            if (s.get(option) != null) {
+                throw invalid(option, s.get(option), "needs --certfile and --keyfile");
+            }
+        }
+        if (Tls.ClientAuth.parse(s.get(Settings.CERT_REQS)) != Tls.ClientAuth.NONE) {
+            throw invalid(Settings.CERT_REQS, s.get(Settings.CERT_REQS), "needs --certfile and --keyfile");
         }
     }
 

@@ -45,7 +45,9 @@ public final class TlsMaterial {
         try {
             leaf = Tls.certificates(certFile).get(0);
         } catch (IOException | GeneralSecurityException e) {
-            throw new BadFile(BadFile.Which.CERTFILE, reason(e));
+            String why = reason(e);
+            throw new BadFile(BadFile.Which.CERTFILE, why.equals(Tls.NOT_A_CERTIFICATE)
+                    ? why + "; are certfile and keyfile swapped?" : why);
         }
         PrivateKey key;
         try {
@@ -62,6 +64,46 @@ public final class TlsMaterial {
                     + DATE.format(leaf.getNotAfter().toInstant()));
         }
         return new TlsMaterial(leaf);
+    }
+
+    /**
+     * Reads and checks {@code --ca-certs}: a PEM bundle with at least one certificate.
+     *
+     * @return how many CAs it holds
+     * @throws BadFile why it cannot be used
+     */
+    public static int loadCaCerts(Path caCerts) {
+        try {
+            return Tls.certificates(caCerts).size();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new BadFile(BadFile.Which.CA_CERTS, reason(e));
+        }
+    }
+
+    /**
+     * Checks {@code --ciphers} against the suites this JVM supports and the protocols enabled.
+     *
+     * @return why the list cannot be used, or null when it can
+     */
+    public static String cipherProblem(List<String> ciphers, List<String> protocols) {
+        List<String> unknown;
+        try {
+            unknown = Tls.unsupportedCiphers(ciphers);
+        } catch (GeneralSecurityException e) {
+            return "cannot list the JVM's cipher suites: " + reason(e);
+        }
+        if (!unknown.isEmpty()) {
+            return "unknown cipher suite " + String.join(", ", unknown) + "; give JSSE names such as "
+                    + "TLS_AES_128_GCM_SHA256 or TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, not OpenSSL's";
+        }
+        if (!protocols.contains("TLSv1.2") && ciphers.stream().noneMatch(TlsMaterial::isTls13Suite)) {
+            return "no TLS 1.3 cipher suite (TLS_AES_..., TLS_CHACHA20_...) while --tls-min-version is 1.3";
+        }
+        return null;
+    }
+
+    private static boolean isTls13Suite(String cipher) {
+        return cipher.startsWith("TLS_AES_") || cipher.startsWith("TLS_CHACHA20_");
     }
 
     /** What deserves a warning line at start: a certificate about to expire, or not valid yet. */
@@ -139,7 +181,7 @@ public final class TlsMaterial {
         private static final long serialVersionUID = 1L;
 
         /** The setting that names the bad file. */
-        public enum Which { CERTFILE, KEYFILE }
+        public enum Which { CERTFILE, KEYFILE, CA_CERTS }
 
         private final Which which;
 

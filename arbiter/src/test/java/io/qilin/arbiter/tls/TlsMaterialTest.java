@@ -77,6 +77,32 @@ class TlsMaterialTest {
     }
 
     @Test
+    void aCaBundleCountsItsCertificates() throws IOException {
+        Path bundle = dir.resolve("bundle.pem");
+        Files.writeString(bundle, Files.readString(cert) + Files.readString(ecCert));
+        assertThat(TlsMaterial.loadCaCerts(bundle)).isEqualTo(2);
+    }
+
+    @Test
+    void aCaBundleWithoutACertificateIsRefused() {
+        assertThatThrownBy(() -> TlsMaterial.loadCaCerts(key))
+                .isInstanceOfSatisfying(TlsMaterial.BadFile.class, e -> assertThat(e.which()).isEqualTo(TlsMaterial.BadFile.Which.CA_CERTS))
+                .hasMessage("a private key, not a certificate");
+        assertThatThrownBy(() -> TlsMaterial.loadCaCerts(dir.resolve("none.pem"))).hasMessage("no such file");
+    }
+
+    @Test
+    void cipherSuitesAreJsseNamesTheJvmKnows() {
+        List<String> tls12 = List.of("TLSv1.3", "TLSv1.2");
+        assertThat(TlsMaterial.cipherProblem(List.of("TLS_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
+                tls12)).isNull();
+        assertThat(TlsMaterial.cipherProblem(List.of("ECDHE-RSA-AES128-GCM-SHA256", "TLS_AES_128_GCM_SHA256"), tls12))
+                .startsWith("unknown cipher suite ECDHE-RSA-AES128-GCM-SHA256;");
+        assertThat(TlsMaterial.cipherProblem(List.of("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"), List.of("TLSv1.3")))
+                .startsWith("no TLS 1.3 cipher suite");
+    }
+
+    @Test
     void swappedFilesSaySo() {
         assertThatThrownBy(() -> TlsMaterial.load(key, cert, Instant.now()))
                 .isInstanceOfSatisfying(TlsMaterial.BadFile.class, e -> assertThat(e.which()).isEqualTo(TlsMaterial.BadFile.Which.CERTFILE))

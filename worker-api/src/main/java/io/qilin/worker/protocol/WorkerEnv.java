@@ -82,6 +82,14 @@ public enum WorkerEnv {
     CERTFILE(""),
     /** The PEM private key for TLS. */
     KEYFILE(""),
+    /** A PEM bundle of the CAs client certificates are verified against; empty for the JDK's. */
+    CA_CERTS(""),
+    /** Client certificates: {@code none}, {@code optional} (asked for, verified if sent) or {@code required}. */
+    CERT_REQS("none"),
+    /** JSSE cipher suite names, comma separated; empty for the JDK's defaults. */
+    CIPHERS(""),
+    /** The oldest TLS version accepted: {@code 1.2} or {@code 1.3}. */
+    TLS_MIN_VERSION("1.2"),
     /** Peers whose X-Forwarded-* headers are trusted: addresses, networks or {@code *}. */
     FORWARDED_ALLOW_IPS("127.0.0.1,::1"),
     /** {@code NAME=VALUE,...}: a header with that value marks a trusted request https; {@code none} for none. */

@@ -41,6 +41,7 @@ import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.OptionMap;
 import org.xnio.Options;
+import org.xnio.SslClientAuthMode;
 import org.xnio.StreamConnection;
 import org.xnio.Xnio;
 import org.xnio.XnioWorker;
@@ -249,8 +250,9 @@ final class GthreadWorker extends Worker {
      */
     private ChannelListener<AcceptingChannel<StreamConnection>> acceptor(HttpOpenListener open) throws IOException {
         UndertowXnioSsl tls = Tls.enabled(context.config()) ? tls() : null;
+        OptionMap tlsOptions = tls == null ? OptionMap.EMPTY : tlsOptions(Tls.serverParameters(context.config()));
         ProxyProtocol proxyProtocol = ProxyProtocol.fromConfig(context.config());
-        ProxyProtocolAccept proxied = proxyProtocol.enabled() ? new ProxyProtocolAccept(proxyProtocol, open, tls,
+        ProxyProtocolAccept proxied = proxyProtocol.enabled() ? new ProxyProtocolAccept(proxyProtocol, open, tls, tlsOptions,
                 TimeUnit.SECONDS.toMillis(Math.max(1, context.config().headerTimeout()))) : null;
         return server -> {
             try {
@@ -262,7 +264,7 @@ final class GthreadWorker extends Worker {
                     if (proxied != null) {
                         proxied.handle(c); // the request rules go in once the PROXY header is read
                     } else {
-                        StreamConnection plain = tls == null ? c : tls.wrapExistingConnection(c, OptionMap.EMPTY, false);
+                        StreamConnection plain = tls == null ? c : tls.wrapExistingConnection(c, tlsOptions, false);
                         CheckedSourceConduit.install(plain);
                         open.handleEvent(plain);
                     }
@@ -280,6 +282,18 @@ final class GthreadWorker extends Worker {
         } catch (java.security.GeneralSecurityException e) {
             throw new IOException("cannot set up TLS: " + e.getMessage(), e);
         }
+    }
+
+    /** {@link Tls#serverParameters} as the options XNIO applies to each connection's SSLEngine. */
+    private static OptionMap tlsOptions(javax.net.ssl.SSLParameters params) {
+        OptionMap.Builder options = OptionMap.builder()
+                .setSequence(Options.SSL_ENABLED_PROTOCOLS, params.getProtocols())
+                .set(Options.SSL_CLIENT_AUTH_MODE, params.getNeedClientAuth() ? SslClientAuthMode.REQUIRED
+                        : params.getWantClientAuth() ? SslClientAuthMode.REQUESTED : SslClientAuthMode.NOT_REQUESTED);
+        if (params.getCipherSuites() != null) {
+            options.setSequence(Options.SSL_ENABLED_CIPHER_SUITES, params.getCipherSuites());
+        }
+        return options.getMap();
     }
 
     /** The root handler, on the I/O thread: checks, bookkeeping, keep-alive, then the application. */

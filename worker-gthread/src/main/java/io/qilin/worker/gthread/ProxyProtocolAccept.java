@@ -29,12 +29,15 @@ final class ProxyProtocolAccept {
     private final ProxyProtocol proxyProtocol;
     private final OpenListener http;
     private final UndertowXnioSsl tls;
+    private final OptionMap tlsOptions;
     private final long headerMillis;
 
-    ProxyProtocolAccept(ProxyProtocol proxyProtocol, OpenListener http, UndertowXnioSsl tls, long headerMillis) {
+    ProxyProtocolAccept(ProxyProtocol proxyProtocol, OpenListener http, UndertowXnioSsl tls, OptionMap tlsOptions,
+            long headerMillis) {
         this.proxyProtocol = proxyProtocol;
         this.http = http;
         this.tls = tls;
+        this.tlsOptions = tlsOptions;
         this.headerMillis = headerMillis;
     }
 
@@ -57,7 +60,7 @@ final class ProxyProtocolAccept {
             headerRead.set(true);
             deadline.remove();
         });
-        new ProxyProtocolOpenListener(afterHeader, tls, http.getBufferPool(), OptionMap.EMPTY).handleEvent(connection);
+        new ProxyProtocolOpenListener(afterHeader, tls, http.getBufferPool(), tlsOptions).handleEvent(connection);
     }
 
     /** The HTTP listener, noting first that the header was read, with Qilin's request rules in front of it. */

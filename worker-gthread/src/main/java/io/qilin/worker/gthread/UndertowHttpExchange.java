@@ -27,6 +27,7 @@ final class UndertowHttpExchange extends PortableExchange {
         this.exchange = exchange;
         setAttribute(Forwarded.SCHEME_ATTRIBUTE, forwarded.scheme(exchange.getSourceAddress(),
                 exchange.getRequestHeaders()::getFirst, exchange.getConnection().getSslSessionInfo() != null));
+        setSslSession(exchange.getConnection().getSslSession());
     }
 
     @Override

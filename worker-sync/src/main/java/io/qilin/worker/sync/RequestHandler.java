@@ -170,7 +170,8 @@ final class RequestHandler {
         OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 8192);
         InetSocketAddress peer = client != null ? client : (InetSocketAddress) remoteAddress(socket);
         SyncExchange exchange = new SyncExchange(request.getMethod(), uri, version, headers, body,
-                (InetSocketAddress) localAddress(socket), forwarded.remote(peer, headers::getFirst), out);
+                (InetSocketAddress) localAddress(socket), forwarded.remote(peer, headers::getFirst), out,
+                socket instanceof javax.net.ssl.SSLSocket ? ((javax.net.ssl.SSLSocket) socket).getSession() : null);
         exchange.setAttribute(Forwarded.SCHEME_ATTRIBUTE, forwarded.scheme(peer, headers::getFirst,
                 socket instanceof javax.net.ssl.SSLSocket));
         long startNanos = System.nanoTime();

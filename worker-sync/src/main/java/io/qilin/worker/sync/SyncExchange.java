@@ -29,8 +29,9 @@ final class SyncExchange extends PortableExchange {
     private final OutputStream out;
 
     SyncExchange(String method, URI uri, ProtocolVersion version, Headers headers, InputStream body,
-            InetSocketAddress local, InetSocketAddress remote, OutputStream out) {
+            InetSocketAddress local, InetSocketAddress remote, OutputStream out, javax.net.ssl.SSLSession tls) {
         super(method, uri, version.toString(), headers, body, local, remote);
+        setSslSession(tls);
         this.http11 = version.greaterEquals(HttpVersion.HTTP_1_1);
         this.out = out;
     }

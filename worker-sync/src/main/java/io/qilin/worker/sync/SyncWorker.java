@@ -48,6 +48,7 @@ final class SyncWorker extends Worker {
     private final ProxyProtocol proxyProtocol;
     private volatile Reactor reactor;
     private SSLSocketFactory tls;
+    private javax.net.ssl.SSLParameters tlsParameters;
     private volatile boolean drainOnStop;
 
     SyncWorker(WorkerContext context) {
@@ -68,6 +69,7 @@ final class SyncWorker extends Worker {
             if (Tls.enabled(context.config())) {
                 try {
                     tls = Tls.serverContext(context.config()).getSocketFactory();
+                    tlsParameters = Tls.serverParameters(context.config());
                 } catch (GeneralSecurityException e) {
                     throw new IOException("cannot set up TLS: " + e.getMessage(), e);
                 }
@@ -234,6 +236,7 @@ final class SyncWorker extends Worker {
             // the handshake happens on the first read, within the request's time
             SSLSocket ssl = (SSLSocket) tls.createSocket(socket, null, socket.getPort(), true);
             ssl.setUseClientMode(false);
+            ssl.setSSLParameters(tlsParameters);
             socket = ssl;
         }
         handler.serve(socket, client);

@@ -166,6 +166,7 @@ final class PortableHandler implements Handler<HttpServerRequest> {
                     inet(request.localAddress()), worker.forwarded.remote(peer, request.headers()::get));
             this.request = request;
             setAttribute(Forwarded.SCHEME_ATTRIBUTE, worker.forwarded.scheme(peer, request.headers()::get, request.isSSL()));
+            setSslSession(request.isSSL() ? request.connection().sslSession() : null);
         }
 
         @Override

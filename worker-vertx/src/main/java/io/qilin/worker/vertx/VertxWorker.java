@@ -19,6 +19,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -28,10 +29,15 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.metrics.MetricsOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TrustOptions;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +49,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -222,7 +229,7 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
             return null; // a router is made per event loop in run(), after the warm-up
         }
         prepareApplication();
-        HttpServer server = vertx.createHttpServer(serverOptions(context.config()).setSsl(false))
+        HttpServer server = vertx.createHttpServer(serverOptions(context.config()).setSsl(false).setClientAuth(ClientAuth.NONE))
                 .connectionHandler(c -> idleConnections().opened(c, System.nanoTime()))
                 .requestHandler(request -> serve(request, app));
         server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -308,12 +315,11 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
         handler.handle(request);
     }
 
-    private HttpServerOptions serverOptions(WorkerConfig config) {
+    private HttpServerOptions serverOptions(WorkerConfig config) throws IOException, GeneralSecurityException {
         int line = config.limitRequestLine();
         HttpServerOptions options = new HttpServerOptions();
         if (Tls.enabled(config)) {
-            options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.get(WorkerEnv.CERTFILE))
-                    .setKeyPath(config.get(WorkerEnv.KEYFILE)));
+            tlsOptions(options, config);
         }
         return options
                 .setMaxInitialLineLength(line <= 0 || line > MAX_REQUEST_LINE ? MAX_REQUEST_LINE : line)
@@ -321,6 +327,28 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
                 .setMaxHeaderSize(maxFields * (maxFieldSize + 2) + 4)
                 .setHandle100ContinueAutomatically(true)
                 .setHttp2ClearTextEnabled(false);
+    }
+
+    /**
+     * TLS as {@link Tls} sets it up for every kind: the same trust ({@code --ca-certs}) and the same
+     * protocols, cipher suites and client authentication, as Vert.x's options.
+     */
+    private static void tlsOptions(HttpServerOptions options, WorkerConfig config) throws IOException, GeneralSecurityException {
+        options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.get(WorkerEnv.CERTFILE))
+                .setKeyPath(config.get(WorkerEnv.KEYFILE)));
+        String caCerts = config.get(WorkerEnv.CA_CERTS);
+        if (!caCerts.isEmpty()) {
+            options.setTrustOptions(TrustOptions.wrap(Tls.trustManagers(Path.of(caCerts))));
+        }
+        SSLParameters params = Tls.serverParameters(config);
+        options.setEnabledSecureTransportProtocols(new LinkedHashSet<>(List.of(params.getProtocols())));
+        if (params.getCipherSuites() != null) {
+            for (String cipher : params.getCipherSuites()) {
+                options.addEnabledCipherSuite(cipher);
+            }
+        }
+        options.setClientAuth(params.getNeedClientAuth() ? ClientAuth.REQUIRED
+                : params.getWantClientAuth() ? ClientAuth.REQUEST : ClientAuth.NONE);
     }
 
     /** True when a response should carry {@code Connection: close}: no keep-alive, or this worker is stopping. */
