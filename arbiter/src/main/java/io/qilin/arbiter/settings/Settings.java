@@ -143,7 +143,7 @@ public final class Settings {
                     + "connection.", "--http2-max-concurrent-streams").atMost(100_000);
     public static final Setting<Integer> HTTP2_INITIAL_WINDOW_SIZE = Setting.integer("http2_initial_window_size", HTTP2,
             "BYTES", 65535, 1, "HTTP/2 SETTINGS_INITIAL_WINDOW_SIZE: what a client may send on a stream before the "
-                    + "worker reads it.", "--http2-initial-window-size").atMost(Integer.MAX_VALUE);
+                    + "worker reads it.", "--http2-initial-window-size").atMost(64 * 1024 * 1024);
     public static final Setting<Integer> HTTP2_MAX_FRAME_SIZE = Setting.integer("http2_max_frame_size", HTTP2, "BYTES",
             16384, 16384, "HTTP/2 SETTINGS_MAX_FRAME_SIZE: the largest frame payload a client may send.",
             "--http2-max-frame-size").atMost(16_777_215);
