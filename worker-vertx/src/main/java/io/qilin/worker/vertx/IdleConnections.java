@@ -2,7 +2,6 @@ package io.qilin.worker.vertx;
 
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpVersion;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -18,7 +17,7 @@ import java.util.Map;
  * cost more CPU than the rest of the worker's per-request bookkeeping.
  */
 final class IdleConnections {
-    /** Each connection's {deadline, requests in progress}. */
+    /** Each connection's {deadline, requests in progress, 1 once sent a GOAWAY}. */
     private final Map<HttpConnection, long[]> waitingUntil = new HashMap<>();
     private final long firstNanos;
     private final long idleNanos;
@@ -34,7 +33,10 @@ final class IdleConnections {
 
     /** A new connection: its first request's head must come within the first limit. */
     void opened(HttpConnection connection, long now) {
-        waitingUntil.put(connection, new long[] {now + firstNanos, 0});
+        if (connection.protocolVersion() == HttpVersion.HTTP_2) {
+            forgetUpgraded(connection);
+        }
+        waitingUntil.put(connection, new long[] {now + firstNanos, 0, 0});
         connection.closeHandler(v -> waitingUntil.remove(connection));
     }
 
@@ -56,15 +58,17 @@ final class IdleConnections {
     }
 
     /**
-     * The worker stops: each HTTP/2 connection gets a GOAWAY now (Vert.x's shutdown), finishes its
-     * streams in progress and closes, within {@code grace}; it is no longer this sweep's.
+     * The worker stops: each HTTP/2 connection gets a GOAWAY (NO_ERROR, the last stream read) now; its
+     * streams in progress finish, and it is closed like any other, once idle for the keep-alive (or by
+     * the client first). Not closed at once: the client may have sent streams past the GOAWAY's last
+     * one, which it retries elsewhere once it has read the GOAWAY, and a close meanwhile (a reset, with
+     * those streams unread) would fail them instead. Vert.x's {@code shutdown} closes at once.
      */
-    void goAway(Duration grace) {
-        for (Iterator<HttpConnection> it = waitingUntil.keySet().iterator(); it.hasNext();) {
-            HttpConnection c = it.next();
-            if (c.protocolVersion() == HttpVersion.HTTP_2) {
-                it.remove();
-                c.shutdown(grace);
+    void goAway() {
+        for (Map.Entry<HttpConnection, long[]> e : waitingUntil.entrySet()) {
+            if (e.getValue()[2] == 0 && e.getKey().protocolVersion() == HttpVersion.HTTP_2) {
+                e.getValue()[2] = 1;
+                e.getKey().goAway(0);
             }
         }
     }
@@ -72,6 +76,15 @@ final class IdleConnections {
     /** The connection is no longer an HTTP connection (an upgrade): never closed for being idle. */
     void forget(HttpConnection connection) {
         waitingUntil.remove(connection);
+    }
+
+    /**
+     * An h2c upgrade gives the same TCP connection a second, HTTP/2 connection object: the HTTP/1.1 one
+     * (same peer address) must leave the sweep, which would otherwise close the connection under its streams.
+     */
+    private void forgetUpgraded(HttpConnection http2) {
+        waitingUntil.keySet().removeIf(c -> c != http2 && c.protocolVersion() != HttpVersion.HTTP_2
+                && java.util.Objects.equals(c.remoteAddress(), http2.remoteAddress()));
     }
 
     /** Closes every connection past its deadline. */

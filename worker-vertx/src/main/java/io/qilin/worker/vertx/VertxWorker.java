@@ -423,7 +423,7 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
             // on this loop: a connection is closed up to a quarter of the shorter limit after its deadline
             vertx.setPeriodic(Math.max(10, Math.min(idleMillis, firstRequestMillis) / 4), id -> {
                 if (!isAlive()) {
-                    created.goAway(grace); // HTTP/2: GOAWAY, then closed once their streams are done
+                    created.goAway(); // HTTP/2: GOAWAY, then closed once idle
                 }
                 created.sweep(System.nanoTime());
             });
