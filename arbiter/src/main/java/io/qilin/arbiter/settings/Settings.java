@@ -28,6 +28,7 @@ public final class Settings {
     static final String JAVA = "Java";
     static final String LOGGING = "Logging";
     static final String HOOKS_SECTION = "Server Hooks";
+    static final String HTTP2 = "HTTP/2";
     /** Half the scoreboard's 1,024 slots: a reload runs the old and the new generation side by side. */
     public static final int MAX_WORKERS = 512;
     private static final int ONE_DAY = 86_400;
@@ -131,6 +132,25 @@ public final class Settings {
             "The longest a response write may make no progress (a client that does not read); then the connection "
                     + "is closed. On sync at most half of --timeout, so a stuck client never gets the worker aborted.",
             "--write-timeout").atMost(3600);
+    public static final Setting<String> HTTP_PROTOCOLS = Setting.string("http_protocols", HTTP2, "LIST", "h1",
+            "The HTTP versions served, comma separated: h1, h2. With h2, gthread and vertx serve HTTP/2 over TLS "
+                    + "(chosen by ALPN, h1 beside it) and, without TLS, h2c by prior knowledge and by Upgrade: h2c, "
+                    + "HTTP/1.1 still served. sync serves HTTP/1.1 only: asked for h2, it warns at start and serves "
+                    + "HTTP/1.1 (as Gunicorn's sync worker).", "--http-protocols")
+            .requiring(Settings::isProtocolList, "h1, h2 or h1,h2 (h3 is not supported)");
+    public static final Setting<Integer> HTTP2_MAX_CONCURRENT_STREAMS = Setting.integer("http2_max_concurrent_streams",
+            HTTP2, "INT", 100, 1, "HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS: streams a client may have open on one "
+                    + "connection.", "--http2-max-concurrent-streams").atMost(100_000);
+    public static final Setting<Integer> HTTP2_INITIAL_WINDOW_SIZE = Setting.integer("http2_initial_window_size", HTTP2,
+            "BYTES", 65535, 1, "HTTP/2 SETTINGS_INITIAL_WINDOW_SIZE: what a client may send on a stream before the "
+                    + "worker reads it.", "--http2-initial-window-size").atMost(64 * 1024 * 1024);
+    public static final Setting<Integer> HTTP2_MAX_FRAME_SIZE = Setting.integer("http2_max_frame_size", HTTP2, "BYTES",
+            16384, 16384, "HTTP/2 SETTINGS_MAX_FRAME_SIZE: the largest frame payload a client may send.",
+            "--http2-max-frame-size").atMost(16_777_215);
+    public static final Setting<Integer> HTTP2_MAX_HEADER_LIST_SIZE = Setting.integer("http2_max_header_list_size",
+            HTTP2, "BYTES", 65536, 0, "HTTP/2 SETTINGS_MAX_HEADER_LIST_SIZE: the largest decoded header block of a "
+                    + "request; 0: no HTTP/2 limit (gthread then applies its HTTP/1.1 header limit).",
+            "--http2-max-header-list-size").atMost(16 * 1024 * 1024);
     public static final Setting<Boolean> CHECK_CONFIG = Setting.toggle("check_config", DEBUGGING,
             "Check the settings and load the application in a throwaway worker, then exit 0 (or 1).", "--check-config");
     public static final Setting<Boolean> PRINT_CONFIG = Setting.toggle("print_config", DEBUGGING,
@@ -297,6 +317,20 @@ public final class Settings {
             "debug, info, warning, error or critical.", "--log-level")
             .oneOf("debug", "info", "warning", "error", "critical");
 
+    private static boolean isProtocolList(String list) {
+        for (String protocol : list.split(",", -1)) {
+            if (!protocol.trim().equals("h1") && !protocol.trim().equals("h2")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when --http-protocols asks for HTTP/2. */
+    public boolean http2() {
+        return java.util.Arrays.stream(get(HTTP_PROTOCOLS).split(",")).anyMatch(p -> p.trim().equals("h2"));
+    }
+
     private static boolean isSchemeHeaderList(String list) {
         if (list.isEmpty() || list.equalsIgnoreCase("none")) {
             return true;
@@ -314,7 +348,8 @@ public final class Settings {
             WORKER_CONNECTIONS, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RECYCLING, MAX_WORKER_MEMORY, RELOAD_BATCH,
             TIMEOUT, GRACEFUL_TIMEOUT, SHUTDOWN_DELAY, KEEPALIVE, BOOT_TIMEOUT, REQUEST_TIMEOUT, WARMUP_REQUESTS, WARMUP_PATH, WARMUP_HOOK,
             LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, LIMIT_REQUEST_BODY, HEADER_TIMEOUT,
-            BODY_TIMEOUT, WRITE_TIMEOUT, RELOAD, RELOAD_EXTRA_FILES, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
+            BODY_TIMEOUT, WRITE_TIMEOUT, HTTP_PROTOCOLS, HTTP2_MAX_CONCURRENT_STREAMS, HTTP2_INITIAL_WINDOW_SIZE,
+            HTTP2_MAX_FRAME_SIZE, HTTP2_MAX_HEADER_LIST_SIZE, RELOAD, RELOAD_EXTRA_FILES, CHECK_CONFIG, PRINT_CONFIG, DAEMON,
             RAW_ENV, PIDFILE, WORKER_TMP_DIR, CONTROL_SOCKET, PROC_NAME, CHDIR, USER, GROUP, INITGROUPS, UMASK,
             FORWARDED_ALLOW_IPS, SECURE_SCHEME_HEADERS, PROXY_PROTOCOL, PROXY_ALLOW_IPS, SERVLET_CONTEXT_PATH, CERTFILE, KEYFILE, CA_CERTS, CERT_REQS, CIPHERS, TLS_MIN_VERSION, AOT_CACHE, CLASSPATH, JAVA_LAUNCHER, WORKER_JVM_OPTS, ERROR_LOGFILE,
             ACCESS_LOGFILE, ACCESS_LOG_FORMAT, METRICS_BIND, HEALTH_BIND, LOGLEVEL, CAPTURE_OUTPUT, LOG_CONFIG, SYSLOG, SYSLOG_ADDR,

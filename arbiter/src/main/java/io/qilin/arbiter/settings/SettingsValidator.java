@@ -81,6 +81,7 @@ final class SettingsValidator {
         validateWorkerTmpDir();
         validateStatsd();
         validateSyslog();
+        warnIfHttp2OnSync();
         validateAccessLogFormat();
         validateTls();
         validateClasspath(chdir == null ? Path.of("") : Path.of(chdir));
@@ -189,6 +190,14 @@ final class SettingsValidator {
         if (broken >= 0) {
             String near = rest.substring(broken, Math.min(rest.length(), broken + 12));
             throw invalid(Settings.ACCESS_LOG_FORMAT, format, "'" + near + "' is not an atom; write %(NAME)s");
+        }
+    }
+
+    /** As Gunicorn's sync worker, sync asked for h2 serves HTTP/1.1; said once here rather than by every worker. */
+    private void warnIfHttp2OnSync() {
+        if (s.http2() && s.get(Settings.WORKER_CLASS).equals("sync")) {
+            warnings.add("http_protocols: the sync worker serves HTTP/1.1 only; h2 is ignored (from "
+                    + s.source(Settings.HTTP_PROTOCOLS) + "); use --worker-class gthread or vertx for HTTP/2");
         }
     }
 

@@ -57,6 +57,17 @@ public enum WorkerEnv {
     /** Seconds a response write may make no progress before the connection is closed. */
     WRITE_TIMEOUT("10"),
 
+    /** The HTTP versions served, comma separated: {@code h1}, {@code h2}. */
+    HTTP_PROTOCOLS("h1"),
+    /** HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS. */
+    HTTP2_MAX_CONCURRENT_STREAMS("100"),
+    /** HTTP/2 SETTINGS_INITIAL_WINDOW_SIZE, in bytes. */
+    HTTP2_INITIAL_WINDOW_SIZE("65535"),
+    /** HTTP/2 SETTINGS_MAX_FRAME_SIZE, in bytes. */
+    HTTP2_MAX_FRAME_SIZE("16384"),
+    /** HTTP/2 SETTINGS_MAX_HEADER_LIST_SIZE, in bytes; 0 for no HTTP/2 limit. */
+    HTTP2_MAX_HEADER_LIST_SIZE("65536"),
+
     /** debug, info, warning, error or critical. */
     LOG_LEVEL("info"),
     /** The error log: a path, or {@code -} for stderr. */

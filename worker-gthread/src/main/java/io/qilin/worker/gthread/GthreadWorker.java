@@ -20,8 +20,12 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.ResponseCommitListener;
 import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.server.OpenListener;
 import io.undertow.server.handlers.HttpContinueReadHandler;
+import io.undertow.server.protocol.http.AlpnOpenListener;
 import io.undertow.server.protocol.http.HttpOpenListener;
+import io.undertow.server.protocol.http2.Http2OpenListener;
+import io.undertow.server.protocol.http2.Http2UpgradeHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
@@ -30,6 +34,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
@@ -59,8 +64,11 @@ import org.xnio.nio.InheritedTcpServer;
  *   <li>The heartbeat walks every I/O thread, so a stuck I/O thread stops it; a long request on a task
  *       thread does not.</li>
  *   <li>Stop (TERM, max-requests): accepting stops, every further response says {@code Connection: close},
- *       and {@link #run()} returns once the open connections have closed or after
- *       {@code --graceful-timeout}. Requests already accepted are served, never refused.</li>
+ *       an HTTP/2 connection gets a GOAWAY once its streams are done ({@link Http2Connections}), and
+ *       {@link #run()} returns once the open connections have closed or after {@code --graceful-timeout}.
+ *       Requests already accepted are served, never refused.</li>
+ *   <li>HTTP/2 ({@code --http-protocols h2}): by ALPN over TLS, else h2c by prior knowledge or
+ *       {@code Upgrade: h2c}, as Undertow's builder sets it up.</li>
  * </ul>
  */
 final class GthreadWorker extends Worker {
@@ -77,6 +85,8 @@ final class GthreadWorker extends Worker {
     private final int keepAlive;
     private final int workerConnections;
     private final RequestChecks checks;
+    private final boolean http2;
+    private final Http2Connections http2Connections = new Http2Connections();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile List<AcceptingChannel<StreamConnection>> servers = List.of();
     /** Connections accepted and not yet closed: what the drain waits for and the keep-alive limit counts. */
@@ -115,6 +125,7 @@ final class GthreadWorker extends Worker {
         this.keepAlive = Math.max(0, config.keepAlive());
         this.workerConnections = Math.max(1, config.workerConnections());
         this.checks = RequestChecks.of(config);
+        this.http2 = Arrays.asList(config.get(WorkerEnv.HTTP_PROTOCOLS).split(",")).contains("h2");
     }
 
     @Override
@@ -133,7 +144,7 @@ final class GthreadWorker extends Worker {
         HttpHandler app = servlets != null ? servlets.handler() : application();
         XnioWorker xnio = xnio("gthread");
         try {
-            HttpOpenListener open = openListener(app);
+            OpenListener open = openListener(app, Tls.enabled(context.config()));
             OptionMap socketOptions = OptionMap.builder()
                     .set(Options.TCP_NODELAY, true)
                     .set(Options.CONNECTION_HIGH_WATER, workerConnections) // per listener
@@ -184,11 +195,25 @@ final class GthreadWorker extends Worker {
                 .getMap());
     }
 
-    /** Undertow's HTTP/1.1 server, every request through {@link #serve}. */
-    private HttpOpenListener openListener(HttpHandler app) {
-        HttpOpenListener open = new HttpOpenListener(new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4), undertowOptions());
-        open.setRootHandler(exchange -> serve(exchange, app));
-        return open;
+    /**
+     * Undertow's HTTP/1.1 server, every request through {@link #serve}; with h2, also HTTP/2: chosen by
+     * ALPN on a TLS connection, else by prior knowledge (Undertow's HTTP/1.1 parser hands the preface
+     * over) or by {@code Upgrade: h2c}.
+     */
+    private OpenListener openListener(HttpHandler app, boolean tls) {
+        DefaultByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4);
+        OptionMap options = undertowOptions();
+        HttpHandler root = exchange -> serve(exchange, app);
+        HttpOpenListener http1 = new HttpOpenListener(buffers, options);
+        http1.setRootHandler(http2 ? new Http2UpgradeHandler(root) : root);
+        if (!http2 || !tls) {
+            return http1;
+        }
+        AlpnOpenListener alpn = new AlpnOpenListener(buffers, options, http1);
+        Http2OpenListener h2 = new Http2OpenListener(buffers, options);
+        h2.setRootHandler(root);
+        alpn.addProtocol(Http2OpenListener.HTTP2, h2, 10);
+        return alpn;
     }
 
     /**
@@ -205,7 +230,7 @@ final class GthreadWorker extends Worker {
         try {
             channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             AcceptingChannel<StreamConnection> server = InheritedTcpServer.wrap(xnio, channel,
-                    ChannelListeners.openListenerAdapter(openListener(application())),
+                    ChannelListeners.openListenerAdapter(openListener(application(), false)),
                     OptionMap.create(Options.TCP_NODELAY, true));
             server.resumeAccepts();
             InetSocketAddress address = (InetSocketAddress) channel.getLocalAddress();
@@ -230,7 +255,20 @@ final class GthreadWorker extends Worker {
     }
 
     private OptionMap undertowOptions() {
-        return OptionMap.builder()
+        OptionMap.Builder options = OptionMap.builder();
+        if (http2) {
+            WorkerConfig config = context.config();
+            options.set(UndertowOptions.ENABLE_HTTP2, true)
+                    .set(UndertowOptions.HTTP2_SETTINGS_ENABLE_PUSH, false)
+                    .set(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, config.getInt(WorkerEnv.HTTP2_MAX_CONCURRENT_STREAMS))
+                    .set(UndertowOptions.HTTP2_SETTINGS_INITIAL_WINDOW_SIZE, config.getInt(WorkerEnv.HTTP2_INITIAL_WINDOW_SIZE))
+                    .set(UndertowOptions.HTTP2_SETTINGS_MAX_FRAME_SIZE, config.getInt(WorkerEnv.HTTP2_MAX_FRAME_SIZE));
+            int headerList = config.getInt(WorkerEnv.HTTP2_MAX_HEADER_LIST_SIZE);
+            if (headerList > 0) { // else Undertow applies MAX_HEADER_SIZE, below
+                options.set(UndertowOptions.HTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, headerList);
+            }
+        }
+        return options
                 .set(UndertowOptions.NO_REQUEST_TIMEOUT, keepAlive > 0 ? keepAlive * 1000 : FIRST_REQUEST_TIMEOUT_MILLIS)
                 .set(UndertowOptions.MAX_HEADER_SIZE, checks.maxHeaderSize()) // Undertow's default is 1 MiB
                 .set(UndertowOptions.MAX_HEADERS, checks.maxHeaders())
@@ -248,7 +286,7 @@ final class GthreadWorker extends Worker {
      * TLS first (server mode) when TLS is on. Counting here rather than with Undertow's statistics
      * ({@code ENABLE_STATISTICS}) keeps shared counters off the path of every request.
      */
-    private ChannelListener<AcceptingChannel<StreamConnection>> acceptor(HttpOpenListener open) throws IOException {
+    private ChannelListener<AcceptingChannel<StreamConnection>> acceptor(OpenListener open) throws IOException {
         UndertowXnioSsl tls = Tls.enabled(context.config()) ? tls() : null;
         OptionMap tlsOptions = tls == null ? OptionMap.EMPTY : tlsOptions(Tls.serverParameters(context.config()));
         ProxyProtocol proxyProtocol = ProxyProtocol.fromConfig(context.config());
@@ -317,7 +355,11 @@ final class GthreadWorker extends Worker {
                 next.proceed();
             });
         }
-        exchange.addResponseCommitListener(closeUnlessKept);
+        if (Http2Connections.isHttp2(exchange)) {
+            http2Connections.started(exchange); // no Connection: close in HTTP/2; a GOAWAY when stopping instead
+        } else {
+            exchange.addResponseCommitListener(closeUnlessKept);
+        }
         app.handleRequest(exchange);
     }
 
@@ -350,6 +392,7 @@ final class GthreadWorker extends Worker {
         super.stopAccepting();
         if (stopRequested.getCount() > 0) { // the first stop only: by a later one XNIO may be shut down
             servers.forEach(AcceptingChannel::suspendAccepts);
+            http2Connections.stop();
             stopRequested.countDown();
         }
     }

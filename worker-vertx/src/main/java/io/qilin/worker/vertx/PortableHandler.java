@@ -113,7 +113,7 @@ final class PortableHandler implements Handler<HttpServerRequest> {
                     log.debug("Request body of {} {} paused over {} ms; closing", request.method(), request.uri(),
                             worker.bodyTimeoutMillis);
                     refused = true;
-                    request.connection().close();
+                    VertxWorker.cut(request);
                 });
             }
         }
@@ -286,7 +286,7 @@ final class PortableHandler implements Handler<HttpServerRequest> {
             try {
                 future.toCompletionStage().toCompletableFuture().get(writeTimeoutMillis, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                request.connection().close();
+                VertxWorker.cut(request);
                 throw new WriteTimeout(writeTimeoutMillis);
             } catch (ExecutionException e) {
                 throw new IOException("writing the response failed: " + e.getCause(), e.getCause());

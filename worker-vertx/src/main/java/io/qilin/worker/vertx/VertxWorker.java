@@ -20,6 +20,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -87,6 +88,8 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
     private final Duration grace;
     private final int maxFields;
     private final int maxFieldSize;
+    /** {@code --http-protocols} has h2. */
+    private final boolean http2;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     /** Each event loop's connections, on the loop's thread. */
     private final ThreadLocal<IdleConnections> idleConnections = new ThreadLocal<>();
@@ -123,6 +126,7 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
         this.maxFields = fields <= 0 || fields > MAX_HEADER_FIELDS ? MAX_HEADER_FIELDS : fields;
         int fieldSize = config.limitRequestFieldSize();
         this.maxFieldSize = fieldSize <= 0 ? MAX_REQUEST_LINE : fieldSize;
+        this.http2 = Arrays.asList(config.get(WorkerEnv.HTTP_PROTOCOLS).split(",")).contains("h2");
         this.beaten = new boolean[loops];
         this.beatsMissing = loops;
         if (!config.checkOnly()) {
@@ -303,6 +307,10 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
             return;
         }
         HttpServerResponse response = request.response();
+        if (request.version() == HttpVersion.HTTP_2) {
+            handler.handle(request); // no Connection: close in HTTP/2: a stopping worker sends GOAWAY (see idleConnections)
+            return;
+        }
         if (closeAfterResponse()) {
             response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE); // in case the application replaces the handler below
         }
@@ -321,12 +329,29 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
         if (Tls.enabled(config)) {
             tlsOptions(options, config);
         }
+        if (http2) {
+            int headerList = config.getInt(WorkerEnv.HTTP2_MAX_HEADER_LIST_SIZE);
+            // ALPN offers h2 then HTTP/1.1 on TLS; without TLS, h2c by prior knowledge and by Upgrade: h2c
+            options.setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+                    .setHttp2ClearTextEnabled(true)
+                    .setInitialSettings(new Http2Settings()
+                            .setMaxConcurrentStreams(config.getInt(WorkerEnv.HTTP2_MAX_CONCURRENT_STREAMS))
+                            .setInitialWindowSize(config.getInt(WorkerEnv.HTTP2_INITIAL_WINDOW_SIZE))
+                            .setMaxFrameSize(config.getInt(WorkerEnv.HTTP2_MAX_FRAME_SIZE))
+                            .setMaxHeaderListSize(headerList > 0 ? headerList : 0xFFFFFFFFL));
+        } else {
+            options.setHttp2ClearTextEnabled(false);
+        }
         return options
                 .setMaxInitialLineLength(line <= 0 || line > MAX_REQUEST_LINE ? MAX_REQUEST_LINE : line)
                 // Gunicorn's bound on the whole header block; refused() checks each field
                 .setMaxHeaderSize(maxFields * (maxFieldSize + 2) + 4)
-                .setHandle100ContinueAutomatically(true)
-                .setHttp2ClearTextEnabled(false);
+                .setHandle100ContinueAutomatically(true);
+    }
+
+    /** The request line's protocol, as Gunicorn logs it. */
+    private static String protocol(HttpVersion version) {
+        return version == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : version == HttpVersion.HTTP_2 ? "HTTP/2.0" : "HTTP/1.1";
     }
 
     /**
@@ -359,8 +384,7 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
     @Override
     public void started(HttpServerRequest request) {
         idleConnections().busy(request.connection());
-        String line = request.method().name() + ' ' + request.uri() + ' '
-                + (request.version() == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1");
+        String line = request.method().name() + ' ' + request.uri() + ' ' + protocol(request.version());
         requestStarted(line);
         RequestTimeouts timeouts = isWarmingUp() ? null : requestTimeouts();
         if (timeouts != null) {
@@ -385,7 +409,7 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
             return;
         }
         if (response.headWritten()) {
-            request.connection().close();
+            cut(request);
         } else {
             refuse(request, 503, "Request timed out");
         }
@@ -401,7 +425,7 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
         if (accessLog.enabled() && bytes >= 0) {
             SocketAddress peer = request.remoteAddress();
             accessLog.log(new AccessLog.Entry(peer == null ? null : peer.hostAddress(), request.method().name(),
-                    request.uri(), request.version() == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1",
+                    request.uri(), protocol(request.version()),
                     request.response().getStatusCode(), bytes, nanos,
                     java.time.ZonedDateTime.now().minusNanos(nanos), request.headers()::get,
                     request.response().headers()::get));
@@ -425,8 +449,12 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
                     TimeUnit.MILLISECONDS.toNanos(idleMillis));
             idleConnections.set(created);
             // on this loop: a connection is closed up to a quarter of the shorter limit after its deadline
-            vertx.setPeriodic(Math.max(10, Math.min(idleMillis, firstRequestMillis) / 4),
-                    id -> created.sweep(System.nanoTime()));
+            vertx.setPeriodic(Math.max(10, Math.min(idleMillis, firstRequestMillis) / 4), id -> {
+                if (!isAlive()) {
+                    created.goAway(); // HTTP/2: GOAWAY, then closed once idle
+                }
+                created.sweep(System.nanoTime());
+            });
             idle = created;
         }
         return idle;
@@ -487,13 +515,25 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
         return false;
     }
 
-    /** Answers with an error status and closes the connection; returns true. */
+    /** Ends the request's connection at once; on HTTP/2 only the request's stream (a reset), not the others. */
+    static void cut(HttpServerRequest request) {
+        if (request.version() == HttpVersion.HTTP_2) {
+            request.response().reset();
+        } else {
+            request.connection().close();
+        }
+    }
+
+    /** Answers with an error status and closes the connection (on HTTP/2, ends the stream only); returns true. */
     static boolean refuse(HttpServerRequest request, int status, String message) {
         HttpServerResponse response = request.response();
         response.headers().clear();
-        response.setStatusCode(status)
-                .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
+        if (request.version() == HttpVersion.HTTP_2) {
+            response.end(message + "\n");
+            return true;
+        }
+        response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
                 .end(message + "\n")
                 .onComplete(ar -> request.connection().close());
         return true;
