@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,21 +55,7 @@ class JavaWebAppsIT {
                 "--certfile", certificate.cert().toString(), "--keyfile", certificate.key().toString(),
                 "io.qilin.examples.servlet.HelloServlets")) {
             q.awaitReadyWorkers(1, BOOT);
-            SSLContext trustAll = SSLContext.getInstance("TLS");
-            trustAll.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] c, String a) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] c, String a) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
+            SSLContext trustAll = TestCertificate.trustingAnyServer();
             try (SSLSocket s = (SSLSocket) trustAll.getSocketFactory().createSocket("127.0.0.1", port)) {
                 s.setSoTimeout(Http.TIMEOUT_MILLIS);
                 OutputStream out = s.getOutputStream();

@@ -11,11 +11,8 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -100,21 +97,7 @@ class ProxyProtocolIT {
         TestCertificate certificate = TestCertificate.makeIn(dir);
         try (Qilin q = Qilin.serving(kind, 1, "--proxy-protocol", "--certfile", certificate.cert().toString(),
                 "--keyfile", certificate.key().toString())) {
-            SSLContext trustAll = SSLContext.getInstance("TLS");
-            trustAll.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] c, String a) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] c, String a) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
+            SSLContext trustAll = TestCertificate.trustingAnyServer();
             for (byte[] header : new byte[][] {ascii(V1), v2(0x21, 0x11, tcp4(198, 51, 100, 9))}) {
                 try (Socket plain = new Socket()) {
                     plain.connect(new InetSocketAddress("127.0.0.1", q.port), Http.TIMEOUT_MILLIS);

@@ -3,6 +3,8 @@ package io.qilin.it;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,11 +14,37 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /** A self-signed certificate for CN=localhost, made with openssl; a test without openssl is skipped. */
 record TestCertificate(Path cert, Path key) {
     private static final DateTimeFormatter OPENSSL_DATE = DateTimeFormatter.ofPattern("yyyyMMddHHmmss'Z'")
             .withZone(ZoneOffset.UTC);
+
+    /** Trusts any server certificate: the tests' servers present self-signed ones. */
+    static final TrustManager[] TRUST_ALL = {new X509TrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] c, String a) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] c, String a) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }};
+
+    /** A client context that trusts any server and presents no certificate. */
+    static SSLContext trustingAnyServer() throws GeneralSecurityException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, TRUST_ALL, null);
+        return context;
+    }
 
     /** cert.pem and key.pem in {@code dir}, valid for a year. */
     static TestCertificate makeIn(Path dir) throws InterruptedException {

@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,21 +45,7 @@ class TlsIT {
     private static void assertServesHttps(String kind, Path keyFile) throws Exception {
         try (Qilin q = Qilin.serving(kind, 1, "--certfile", cert.toString(), "--keyfile", keyFile.toString())) {
             long worker = q.workerPids().get(0);
-            SSLContext trustAll = SSLContext.getInstance("TLS");
-            trustAll.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] c, String a) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] c, String a) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
+            SSLContext trustAll = TestCertificate.trustingAnyServer();
             try (SSLSocket s = (SSLSocket) trustAll.getSocketFactory().createSocket("127.0.0.1", q.port)) {
                 s.setSoTimeout(Http.TIMEOUT_MILLIS);
                 s.startHandshake();
