@@ -1,5 +1,6 @@
 package io.qilin.arbiter;
 
+import io.qilin.arbiter.launch.WorkerLauncher;
 import static io.qilin.arbiter.settings.Settings.BOOT_TIMEOUT;
 import static io.qilin.arbiter.settings.Settings.DAEMON;
 import static io.qilin.arbiter.settings.Settings.GRACEFUL_TIMEOUT;

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * itself prints later (a thread dump on QUIT) is passed on. One reader thread per worker, ending
  * when the worker exits.
  */
-final class BootOutput {
+public final class BootOutput {
     /** Lines held while booting; past this many, they are passed on at once (-XX:+PrintFlagsFinal prints 700). */
     private static final int MAX_HELD_LINES = 2000;
     /** Lines in the report; a JVM that cannot start prints two or three. */
@@ -55,24 +55,24 @@ final class BootOutput {
     }
 
     /** A new pipe; give {@link #writeFd()} to the worker, then call {@link #spawned}. */
-    static BootOutput open(PrintStream forwardTo) throws IOException {
+    public static BootOutput open(PrintStream forwardTo) throws IOException {
         int[] pipe = Processes.pipe();
         return new BootOutput(pipe[0], pipe[1], forwardTo);
     }
 
-    int writeFd() {
+    public int writeFd() {
         return writeFd;
     }
 
     /** The worker holds the write end now: the master closes its own, so the pipe ends when the worker does. */
-    void spawned(long pid) {
+    public void spawned(long pid) {
         Processes.close(writeFd);
         reader.setName("worker-output-" + pid);
         reader.start();
     }
 
     /** The worker could not be started: nothing will write. */
-    void discard() {
+    public void discard() {
         Processes.close(writeFd);
         reader.start();   // reads EOF at once and closes the read end
     }
@@ -88,7 +88,7 @@ final class BootOutput {
      * What the worker printed while booting, as one line, once it has exited; empty if nothing.
      * The launcher's closing boilerplate is left out.
      */
-    String summary() {
+    public String summary() {
         try {
             reader.join(DRAIN_MILLIS);
         } catch (InterruptedException e) {

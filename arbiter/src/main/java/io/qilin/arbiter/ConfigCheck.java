@@ -1,5 +1,6 @@
 package io.qilin.arbiter;
 
+import io.qilin.arbiter.launch.WorkerLauncher;
 import io.qilin.arbiter.settings.Settings;
 import io.qilin.arbiter.posix.Processes;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.qilin.arbiter;
 
+import io.qilin.arbiter.launch.WorkerLauncher;
 import static io.qilin.arbiter.settings.Settings.CHECK_CONFIG;
 import static io.qilin.arbiter.settings.Settings.DAEMON;
 import static io.qilin.arbiter.settings.Settings.ERROR_LOGFILE;

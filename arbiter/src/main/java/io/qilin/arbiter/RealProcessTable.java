@@ -1,5 +1,6 @@
 package io.qilin.arbiter;
 
+import io.qilin.arbiter.launch.WorkerLauncher;
 import io.qilin.arbiter.files.MasterFiles;
 import io.qilin.arbiter.listen.BoundListener;
 import io.qilin.arbiter.settings.Settings;

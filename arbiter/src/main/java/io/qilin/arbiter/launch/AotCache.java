@@ -1,5 +1,6 @@
-package io.qilin.arbiter;
+package io.qilin.arbiter.launch;
 
+import io.qilin.arbiter.BootOutput;
 import io.qilin.arbiter.files.SafeFiles;
 import io.qilin.arbiter.files.StaleFiles;
 import io.qilin.arbiter.posix.Processes;

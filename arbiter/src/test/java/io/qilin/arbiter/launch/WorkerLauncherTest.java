@@ -1,4 +1,4 @@
-package io.qilin.arbiter;
+package io.qilin.arbiter.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.qilin.arbiter;
+package io.qilin.arbiter.launch;
 
 import io.qilin.worker.protocol.WorkerEnv;
 import io.qilin.arbiter.listen.BoundListener;
@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * Builds a worker JVM's command line and environment from the settings, and spawns it with the
  * listeners at fds 3.. and the parent-watch pipe after them.
  */
-final class WorkerLauncher {
+public final class WorkerLauncher {
     /** The worker's fd of the first descriptor handed to it: the i-th of the spawn's list is {@code FIRST_FD + i}. */
     private static final int FIRST_FD = 3;
 
@@ -37,7 +37,7 @@ final class WorkerLauncher {
     private final LogFileGuard logs = new LogFileGuard();
 
     /** {@code files}: null for a launcher that only runs {@link #spawnCheck}. */
-    WorkerLauncher(long masterPid, int parentWatchFd, MasterFiles files) {
+    public WorkerLauncher(long masterPid, int parentWatchFd, MasterFiles files) {
         this.masterPid = masterPid;
         this.parentWatchFd = parentWatchFd;
         this.files = files;
@@ -46,9 +46,9 @@ final class WorkerLauncher {
 
     /**
      * Starts a worker; its stdout and stderr go to {@code captureFd} until its own code points them
-     * back at the real ones (see {@link BootOutput}).
+     * back at the real ones (see {@link io.qilin.arbiter.BootOutput}).
      */
-    long spawn(Settings s, List<BoundListener> shared, int generation, int slot, long maxRequests, int captureFd)
+    public long spawn(Settings s, List<BoundListener> shared, int generation, int slot, long maxRequests, int captureFd)
             throws IOException {
         if (!s.get(Settings.REUSE_PORT)) {
             return spawnWith(s, shared, generation, slot, maxRequests, captureFd);
@@ -185,14 +185,14 @@ final class WorkerLauncher {
     }
 
     /** A worker became ready: a training run for the AOT cache may start now. */
-    void workerReady() {
+    public void workerReady() {
         if (aot != null) {
             aot.workerReady();
         }
     }
 
     /** True when {@code exit} was the AOT cache's training run, which this launcher has dealt with. */
-    boolean reaped(io.qilin.arbiter.posix.Processes.Exit exit) {
+    public boolean reaped(io.qilin.arbiter.posix.Processes.Exit exit) {
         return aot != null && aot.reaped(exit);
     }
 
@@ -210,7 +210,7 @@ final class WorkerLauncher {
     }
 
     /** USR1: true when the master may reopen its log files (none was swapped for a link by the workers' user). */
-    static boolean logsReopenable(Settings s, LogFileGuard logs) {
+    public static boolean logsReopenable(Settings s, LogFileGuard logs) {
         int[] id = identity(s);
         boolean ok = true;
         for (String f : new String[] {s.get(Settings.ERROR_LOGFILE), s.get(Settings.ACCESS_LOGFILE)}) {
@@ -229,7 +229,7 @@ final class WorkerLauncher {
     }
 
     /** The workers' {@code [uid, gid]} under --user/--group; null when they keep the master's. */
-    static int[] identity(Settings s) {
+    public static int[] identity(Settings s) {
         String user = s.get(Settings.USER);
         String group = s.get(Settings.GROUP);
         if (user == null && group == null) {
@@ -242,7 +242,7 @@ final class WorkerLauncher {
     }
 
     /** A worker that loads the application and exits 0 (or 4) without serving: {@code --check-config}. */
-    long spawnCheck(Settings s) throws IOException {
+    public long spawnCheck(Settings s) throws IOException {
         WorkerConfig config = WorkerConfig.builder()
                 .set(WorkerEnv.APP, s.app())
                 .set(WorkerEnv.WORKER_CLASS, s.get(Settings.WORKER_CLASS))
@@ -252,7 +252,7 @@ final class WorkerLauncher {
         return spawner.spawn(argv(s), env(config, s, 0), List.of());
     }
 
-    List<String> argv(Settings s) {
+    public List<String> argv(Settings s) {
         String java = javaOf(s);
         List<String> argv = new ArrayList<>();
         int[] id = identity(s);
@@ -286,7 +286,7 @@ final class WorkerLauncher {
     }
 
     /** Adopting socket fds needs sun.nio.ch; Netty's epoll loads native code (JDK 22+ warns otherwise). */
-    static List<String> moduleOptions(String java) {
+    public static List<String> moduleOptions(String java) {
         return featureVersion(java) >= 22
                 ? List.of("--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED")
                 : List.of("--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED");
@@ -314,7 +314,7 @@ final class WorkerLauncher {
     }
 
     /** Qilin's own jars and the examples, then the application's {@code --classpath}. */
-    static String classpath(Settings s) {
+    public static String classpath(Settings s) {
         List<String> entries = new ArrayList<>();
         String home = System.getProperty("qilin.home");
         if (home != null) {
@@ -327,7 +327,7 @@ final class WorkerLauncher {
         return String.join(File.pathSeparator, entries);
     }
 
-    static String javaOf(Settings s) {
+    public static String javaOf(Settings s) {
         return s.get(Settings.JAVA_LAUNCHER) != null ? s.get(Settings.JAVA_LAUNCHER) : Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
@@ -350,7 +350,7 @@ final class WorkerLauncher {
     }
 
     /** The feature version of a java launcher, from its JDK's release file; the master's own if unknown. */
-    static int featureVersion(String java) {
+    public static int featureVersion(String java) {
         try {
             Path home = Path.of(java).toRealPath().getParent().getParent();
             for (String line : Files.readAllLines(home.resolve("release"))) {
