@@ -12,7 +12,9 @@ import java.util.Locale;
  * byte that breaks a rule; the bytes before it are fine to hand on, the rest must never reach the parser.
  * It frames only as far as the rules need and buffers nothing; limits stay the parsers' job.
  * After a request asking for an upgrade or a {@code CONNECT}, later bytes belong to the application and
- * are let through unchecked. One instance per connection; not thread-safe.
+ * are let through unchecked; so is a connection that opens with HTTP/2's preface ({@code PRI * HTTP/2.0})
+ * when the kind serves HTTP/2 (h2c by prior knowledge, or h2 chosen by ALPN). One instance per
+ * connection; not thread-safe.
  */
 public final class StrictHttp1 {
     /** A request that breaks a rule: the status to answer with, and why. */
@@ -70,6 +72,8 @@ public final class StrictHttp1 {
         }
     }
 
+    private final boolean http2;
+    private boolean firstRequest = true;
     private State state = State.REQUEST_LINE;
     /** A CR was the last byte: only LF may follow. */
     private boolean cr;
@@ -94,6 +98,16 @@ public final class StrictHttp1 {
     /** Body bytes left: of the Content-Length, or of the chunk (while its size is read, the size so far). */
     private long left;
     private int digits;
+
+    /** Rules for a connection of a kind that serves HTTP/1 only. */
+    public StrictHttp1() {
+        this(false);
+    }
+
+    /** With {@code http2}, a connection that opens with HTTP/2's preface is let through unchecked. */
+    public StrictHttp1(boolean http2) {
+        this.http2 = http2;
+    }
 
     /** The violation that stopped the scan, or null. */
     public Violation violation() {
@@ -355,6 +369,11 @@ public final class StrictHttp1 {
                 return refuse("Invalid request line");
             case VERSION: {
                 String v = version.toString();
+                if (http2 && firstRequest && v.equals("HTTP/2.0") && targetLength == 1 && method.toString().equals("PRI")) {
+                    state = State.OPAQUE; // HTTP/2's connection preface: the HTTP/2 library checks the rest
+                    return true;
+                }
+                firstRequest = false;
                 if (!v.equals("HTTP/1.1") && !v.equals("HTTP/1.0")) {
                     return refuse("Invalid HTTP version '" + v + "'");
                 }

@@ -42,6 +42,21 @@ class StrictHttp1Test {
     }
 
     @Test
+    void httpTwosPrefaceOpensAnUncheckedConnectionOnlyWhereHttp2IsServed() {
+        byte[] preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\u0000\u0000\u0012\u0004\u0000".getBytes(StandardCharsets.ISO_8859_1);
+        StrictHttp1 h2 = new StrictHttp1(true);
+        assertThat(h2.scan(preface, 0, preface.length)).isEqualTo(preface.length);
+        assertThat(h2.violation()).isNull();
+        StrictHttp1 h1 = new StrictHttp1();
+        h1.scan(preface, 0, preface.length);
+        assertThat(h1.violation().status()).isEqualTo(400);
+        byte[] late = (GET + "PRI * HTTP/2.0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        StrictHttp1 afterARequest = new StrictHttp1(true);
+        afterARequest.scan(late, 0, late.length);
+        assertThat(afterARequest.violation()).as("the preface after a request").isNotNull();
+    }
+
+    @Test
     void theBytesBeforeTheFirstBadOneAreFine() {
         assertThat(fine(GET + "GE\u0001T / HTTP/1.1\r\n")).isEqualTo(GET.length() + 2);
         String folded = "GET / HTTP/1.1\r\nHost: x\r\nX: a\r\n";

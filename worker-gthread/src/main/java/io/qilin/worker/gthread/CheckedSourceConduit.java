@@ -27,20 +27,21 @@ import org.xnio.conduits.StreamSourceConduit;
 final class CheckedSourceConduit extends AbstractStreamSourceConduit<StreamSourceConduit> {
     private static final Logger log = LoggerFactory.getLogger(CheckedSourceConduit.class);
 
-    private final StrictHttp1 rules = new StrictHttp1();
+    private final StrictHttp1 rules;
     private final StreamConnection connection;
     private final StreamSinkConduit sink;
     private boolean answered;
 
-    private CheckedSourceConduit(StreamConnection connection) {
+    private CheckedSourceConduit(StreamConnection connection, boolean http2) {
         super(connection.getSourceChannel().getConduit());
+        this.rules = new StrictHttp1(http2);
         this.connection = connection;
         this.sink = connection.getSinkChannel().getConduit();
     }
 
     /** Puts the check in front of whatever will read {@code connection}; call before Undertow sees it. */
-    static void install(StreamConnection connection) {
-        connection.getSourceChannel().setConduit(new CheckedSourceConduit(connection));
+    static void install(StreamConnection connection, boolean http2) {
+        connection.getSourceChannel().setConduit(new CheckedSourceConduit(connection, http2));
     }
 
     @Override

@@ -291,7 +291,7 @@ final class GthreadWorker extends Worker {
         OptionMap tlsOptions = tls == null ? OptionMap.EMPTY : tlsOptions(Tls.serverParameters(context.config()));
         ProxyProtocol proxyProtocol = ProxyProtocol.fromConfig(context.config());
         ProxyProtocolAccept proxied = proxyProtocol.enabled() ? new ProxyProtocolAccept(proxyProtocol, open, tls, tlsOptions,
-                TimeUnit.SECONDS.toMillis(Math.max(1, context.config().headerTimeout()))) : null;
+                TimeUnit.SECONDS.toMillis(Math.max(1, context.config().headerTimeout())), http2) : null;
         return server -> {
             try {
                 StreamConnection c = server.accept();
@@ -303,7 +303,7 @@ final class GthreadWorker extends Worker {
                         proxied.handle(c); // the request rules go in once the PROXY header is read
                     } else {
                         StreamConnection plain = tls == null ? c : tls.wrapExistingConnection(c, tlsOptions, false);
-                        CheckedSourceConduit.install(plain);
+                        CheckedSourceConduit.install(plain, http2);
                         open.handleEvent(plain);
                     }
                 }

@@ -31,9 +31,11 @@ final class ProxyProtocolAccept {
     private final UndertowXnioSsl tls;
     private final OptionMap tlsOptions;
     private final long headerMillis;
+    private final boolean http2;
 
     ProxyProtocolAccept(ProxyProtocol proxyProtocol, OpenListener http, UndertowXnioSsl tls, OptionMap tlsOptions,
-            long headerMillis) {
+            long headerMillis, boolean http2) {
+        this.http2 = http2;
         this.proxyProtocol = proxyProtocol;
         this.http = http;
         this.tls = tls;
@@ -56,7 +58,7 @@ final class ProxyProtocolAccept {
                 IoUtils.safeClose(connection);
             }
         }, headerMillis, TimeUnit.MILLISECONDS);
-        OpenListener afterHeader = new HeaderRead(http, () -> {
+        OpenListener afterHeader = new HeaderRead(http, http2, () -> {
             headerRead.set(true);
             deadline.remove();
         });
@@ -67,8 +69,10 @@ final class ProxyProtocolAccept {
     private static final class HeaderRead implements OpenListener {
         private final OpenListener delegate;
         private final Runnable onOpen;
+        private final boolean http2;
 
-        HeaderRead(OpenListener delegate, Runnable onOpen) {
+        HeaderRead(OpenListener delegate, boolean http2, Runnable onOpen) {
+            this.http2 = http2;
             this.delegate = delegate;
             this.onOpen = onOpen;
         }
@@ -76,7 +80,7 @@ final class ProxyProtocolAccept {
         @Override
         public void handleEvent(StreamConnection connection) {
             onOpen.run();
-            CheckedSourceConduit.install(connection); // after the header and the TLS handshake's wrapping
+            CheckedSourceConduit.install(connection, http2); // after the header and the TLS handshake's wrapping
             delegate.handleEvent(connection);
         }
 

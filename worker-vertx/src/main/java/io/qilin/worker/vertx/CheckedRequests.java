@@ -28,11 +28,17 @@ final class CheckedRequests extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(CheckedRequests.class);
     private static final String NAME = "qilin-strict-http1";
 
-    private final StrictHttp1 rules = new StrictHttp1();
+    private final StrictHttp1 rules;
+    private final boolean http2;
+
+    private CheckedRequests(boolean http2) {
+        this.http2 = http2;
+        this.rules = new StrictHttp1(http2);
+    }
 
     /** Adds the check in front of everything Vert.x will add to {@code child}'s pipeline. */
-    static void install(io.netty.channel.Channel child) {
-        child.pipeline().addFirst(NAME, new CheckedRequests());
+    static void install(io.netty.channel.Channel child, boolean http2) {
+        child.pipeline().addFirst(NAME, new CheckedRequests(http2));
     }
 
     @Override
@@ -43,10 +49,10 @@ final class CheckedRequests extends ChannelInboundHandlerAdapter {
         SslHandler tls = pipeline.get(SslHandler.class);
         if (proxy != null) {
             pipeline.remove(this);
-            pipeline.addAfter(pipeline.context(proxy).name(), AfterProxyHeader.NAME, new AfterProxyHeader());
+            pipeline.addAfter(pipeline.context(proxy).name(), AfterProxyHeader.NAME, new AfterProxyHeader(http2));
         } else if (tls != null) {
             pipeline.remove(this);
-            pipeline.addAfter(pipeline.context(tls).name(), NAME, new CheckedRequests());
+            pipeline.addAfter(pipeline.context(tls).name(), NAME, new CheckedRequests(http2));
         }
         super.channelActive(ctx);
     }
@@ -57,6 +63,11 @@ final class CheckedRequests extends ChannelInboundHandlerAdapter {
      */
     private static final class AfterProxyHeader extends ChannelInboundHandlerAdapter {
         static final String NAME = "qilin-after-proxy-header";
+        private final boolean http2;
+
+        AfterProxyHeader(boolean http2) {
+            this.http2 = http2;
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
@@ -68,7 +79,7 @@ final class CheckedRequests extends ChannelInboundHandlerAdapter {
             ChannelPipeline pipeline = ctx.pipeline();
             SslHandler tls = pipeline.get(SslHandler.class);
             pipeline.addAfter(tls != null ? pipeline.context(tls).name() : ctx.name(), CheckedRequests.NAME,
-                    new CheckedRequests());
+                    new CheckedRequests(http2));
             pipeline.remove(this);
         }
     }

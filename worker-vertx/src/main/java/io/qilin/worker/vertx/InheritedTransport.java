@@ -63,10 +63,14 @@ final class InheritedTransport implements Transport {
     private final Deque<Inherited> unclaimedUnix = new ArrayDeque<>();
     private final ConnectionLimit limit;
     private final ProxyProtocol proxyProtocol;
+    /** Whether Vert.x serves HTTP/2 here: the request rules then let HTTP/2's preface through. */
+    private final boolean http2;
     private final Spi spi = new Spi(base.implementation());
     private volatile boolean accepting;
 
-    private InheritedTransport(List<Inherited> inherited, int maxConnections, ProxyProtocol proxyProtocol) {
+    private InheritedTransport(List<Inherited> inherited, int maxConnections, ProxyProtocol proxyProtocol,
+            boolean http2) {
+        this.http2 = http2;
         this.inherited = inherited;
         this.proxyProtocol = proxyProtocol;
         this.limit = new ConnectionLimit(maxConnections);
@@ -76,7 +80,8 @@ final class InheritedTransport implements Transport {
     }
 
     /** Wraps the listeners' sockets in native epoll channels. */
-    static InheritedTransport adopt(List<Listener> listeners, int maxConnections, ProxyProtocol proxyProtocol)
+    static InheritedTransport adopt(List<Listener> listeners, int maxConnections, ProxyProtocol proxyProtocol,
+            boolean http2)
             throws IOException {
         Epoll.ensureAvailability(); // the JNI must be loaded before a channel wraps an fd
         List<Inherited> inherited = new ArrayList<>();
@@ -97,7 +102,7 @@ final class InheritedTransport implements Transport {
             // already-listening socket would accept in between, and Vert.x would drop those connections.
             i.channel().config().setAutoRead(false);
         }
-        return new InheritedTransport(inherited, maxConnections, proxyProtocol);
+        return new InheritedTransport(inherited, maxConnections, proxyProtocol, http2);
     }
 
     List<Inherited> inherited() {
@@ -210,7 +215,7 @@ final class InheritedTransport implements Transport {
                 updateAccepting();
             });
             updateAccepting();
-            CheckedRequests.install(child);
+            CheckedRequests.install(child, http2);
             ctx.fireChannelRead(child);
         }
 

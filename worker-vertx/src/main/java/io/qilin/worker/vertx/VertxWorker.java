@@ -165,7 +165,7 @@ final class VertxWorker extends Worker implements RequestTracker.Listener {
     private void listen(WorkerConfig config) {
         try {
             ProxyProtocol proxyProtocol = ProxyProtocol.fromConfig(config);
-            transport = InheritedTransport.adopt(context.listeners(), config.workerConnections(), proxyProtocol);
+            transport = InheritedTransport.adopt(context.listeners(), config.workerConnections(), proxyProtocol, http2);
             vertx = Vertx.builder()
                     .with(new VertxOptions().setEventLoopPoolSize(loops)
                             .setMetricsOptions(new MetricsOptions().setEnabled(true)))
